@@ -1,0 +1,128 @@
+package i18n_test
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/posdesk/posdesk/assets"
+	"github.com/posdesk/posdesk/internal/i18n"
+)
+
+// formatArg maps the translating functions to the position of their format argument.
+var formatArg = map[string]int{
+	"i18n.T":          0,
+	"i18n.In":         1,
+	"posdesk.Errorf":  1,
+	"posdesk.Invalid": 1,
+	// Inside package posdesk and i18n the calls are unqualified.
+	"Errorf":  1,
+	"Invalid": 1,
+	"T":       0,
+}
+
+// TestEveryMessageTranslated parses every non-test Go file of the project and checks that each
+// literal format given to i18n.T, i18n.In, posdesk.Errorf or posdesk.Invalid has a zh-Hans
+// translation.
+func TestEveryMessageTranslated(t *testing.T) {
+	root := filepath.Join("..", "..")
+	var missing []string
+	fset := token.NewFileSet()
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (d.Name() == "testdata" || strings.HasPrefix(d.Name(), ".")) && path != root {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		f, err := parser.ParseFile(fset, path, nil, 0)
+		if err != nil {
+			return err
+		}
+		pkg := f.Name.Name
+		ast.Inspect(f, func(n ast.Node) bool {
+			call, ok := n.(*ast.CallExpr)
+			if !ok {
+				return true
+			}
+			name := ""
+			switch fn := call.Fun.(type) {
+			case *ast.SelectorExpr:
+				if id, ok := fn.X.(*ast.Ident); ok {
+					name = id.Name + "." + fn.Sel.Name
+				}
+			case *ast.Ident:
+				if pkg == "posdesk" || pkg == "i18n" {
+					name = fn.Name
+				}
+			}
+			pos, ok := formatArg[name]
+			if !ok || len(call.Args) <= pos {
+				return true
+			}
+			lit, ok := call.Args[pos].(*ast.BasicLit)
+			if !ok || lit.Kind != token.STRING {
+				return true
+			}
+			s, err := strconv.Unquote(lit.Value)
+			if err != nil || s == "" {
+				return true
+			}
+			if !i18n.Has(i18n.Chinese, s) {
+				missing = append(missing, fset.Position(lit.Pos()).String()+": "+strconv.Quote(s))
+			}
+			return true
+		})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sort.Strings(missing)
+	for _, m := range missing {
+		t.Errorf("no zh-Hans translation: %s", m)
+	}
+}
+
+var verb = regexp.MustCompile(`%(\[\d+\])?[-+# 0]*\d*(\.\d+)?[a-zA-Z%]`)
+
+// TestTranslationsKeepVerbs checks that each translation uses as many fmt verbs as its English
+// format, so no argument is dropped or invented.
+func TestTranslationsKeepVerbs(t *testing.T) {
+	cat, err := i18n.Load(assets.Catalogs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for lang, m := range cat {
+		for en, tr := range m {
+			if strings.TrimSpace(tr) == "" {
+				t.Errorf("%s: empty translation for %q", lang, en)
+			}
+			count := func(s string) int {
+				n := 0
+				for _, v := range verb.FindAllString(s, -1) {
+					if v != "%%" {
+						n++
+					}
+				}
+				return n
+			}
+			if count(en) != count(tr) {
+				t.Errorf("%s: %q has %d verbs but its translation %q has %d", lang, en, count(en), tr, count(tr))
+			}
+		}
+	}
+}
+
+func TestMain(m *testing.M) { os.Exit(m.Run()) }
