@@ -298,3 +298,13 @@ func bulkWriteError(err error) error {
 	}
 	return dbError(err)
 }
+
+// CountTransactionsNotFrom returns how many ledger records, voided or not, come from a source
+// other than src: posdesk demo asks before mixing demo records with a shop's real ones.
+func (db *DB) CountTransactionsNotFrom(ctx context.Context, src posdesk.Source) (int64, error) {
+	var n int64
+	if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM transactions WHERE source <> ?`, string(src)).Scan(&n); err != nil {
+		return 0, dbError(err)
+	}
+	return n, nil
+}
