@@ -48,16 +48,16 @@ func readText(data []byte) (*textLog, error) {
 	if err != nil {
 		return nil, err
 	}
-	masked := posdesk.MaskText(text)
+	masked := maskAll(text)
 	// Removing escape codes may join digit groups into a card number: mask again after.
-	out := &textLog{original: data, normalized: []byte(posdesk.MaskText(normalizeText(masked)))}
+	out := &textLog{original: data, normalized: []byte(maskAll(normalizeText(masked)))}
 	if masked == text {
 		return out, nil
 	}
 	switch enc {
 	case encUTF8:
 		// MaskText changes digits into '*' only, one byte for one byte: mask in place.
-		out.original = []byte(posdesk.MaskText(string(data)))
+		out.original = []byte(maskAll(string(data)))
 	case encUTF16LE, encUTF16BE:
 		out.original = encodeUTF16(masked, enc == encUTF16BE)
 	case encGB18030:
@@ -194,6 +194,24 @@ func encodeUTF16(s string, bigEndian bool) []byte {
 		}
 	}
 	return out
+}
+
+// maxMaskPasses bounds maskAll.
+const maxMaskPasses = 32
+
+// maskAll applies posdesk.MaskText until nothing changes. One pass is not always enough: masking
+// digits inside a long run can leave digit groups that join into a new 13-19 digit Luhn-valid
+// number (seen with runs of zeros found by FuzzIntake). Every pass that changes something masks
+// at least three digits, so this ends; the bound keeps a hostile file from costing many passes.
+func maskAll(s string) string {
+	for range maxMaskPasses {
+		m := posdesk.MaskText(s)
+		if m == s {
+			break
+		}
+		s = m
+	}
+	return s
 }
 
 // ansiEscape matches terminal colour and cursor codes (ESC [ ... letter) and other two-byte
