@@ -199,11 +199,19 @@ func encodeUTF16(s string, bigEndian bool) []byte {
 // maxMaskPasses bounds maskAll.
 const maxMaskPasses = 32
 
-// maskAll applies posdesk.MaskText until nothing changes. One pass is not always enough: masking
-// digits inside a long run can leave digit groups that join into a new 13-19 digit Luhn-valid
-// number (seen with runs of zeros found by FuzzIntake). Every pass that changes something masks
-// at least three digits, so this ends; the bound keeps a hostile file from costing many passes.
+// maxDigitRun is the longest run of digits (joined by single spaces or dashes, as MaskText reads
+// them) that maskAll hands to MaskText. MaskText's time and memory grow with the length of a run
+// (about 40 bytes and a few microseconds per digit); a longer run is not text anyone reads, so all
+// its digits become '*'.
+const maxDigitRun = 1024
+
+// maskAll masks card numbers in s with posdesk.MaskText, repeated until nothing changes: one pass
+// is not always enough, as masking digits inside a long run can leave digit groups that join into
+// a new 13-19 digit Luhn-valid number (seen with runs of zeros found by FuzzIntake). Every pass
+// that changes something masks at least three digits, so this ends; the bound keeps a hostile
+// file from costing many passes. Digit runs longer than maxDigitRun are masked whole first.
 func maskAll(s string) string {
+	s = starLongRuns(s)
 	for range maxMaskPasses {
 		m := posdesk.MaskText(s)
 		if m == s {
@@ -212,6 +220,45 @@ func maskAll(s string) string {
 		s = m
 	}
 	return s
+}
+
+// starLongRuns replaces every digit of each run longer than maxDigitRun digits with '*'.
+func starLongRuns(s string) string {
+	var b []byte // copy of s, made when the first long run is found
+	isDigit := func(i int) bool { return i < len(s) && s[i] >= '0' && s[i] <= '9' }
+	for i := 0; i < len(s); {
+		if !isDigit(i) {
+			i++
+			continue
+		}
+		start, digits, j := i, 0, i
+		for {
+			for isDigit(j) {
+				j++
+				digits++
+			}
+			if j+1 < len(s) && (s[j] == ' ' || s[j] == '-') && isDigit(j+1) {
+				j++
+				continue
+			}
+			break
+		}
+		if digits > maxDigitRun {
+			if b == nil {
+				b = []byte(s)
+			}
+			for k := start; k < j; k++ {
+				if b[k] >= '0' && b[k] <= '9' {
+					b[k] = '*'
+				}
+			}
+		}
+		i = j
+	}
+	if b == nil {
+		return s
+	}
+	return string(b)
 }
 
 // ansiEscape matches terminal colour and cursor codes (ESC [ ... letter) and other two-byte
@@ -223,7 +270,9 @@ var ansiEscape = regexp.MustCompile("\x1b(\\[[0-9;?]*[ -/]*[@-~]|[@-Z\\\\-_])")
 func normalizeText(s string) string {
 	s = strings.ReplaceAll(s, "\r\n", "\n")
 	s = strings.ReplaceAll(s, "\r", "\n")
-	s = ansiEscape.ReplaceAllString(s, "")
+	if strings.IndexByte(s, 0x1B) >= 0 {
+		s = ansiEscape.ReplaceAllString(s, "")
+	}
 	return strings.Map(func(r rune) rune {
 		if (r < 0x20 && r != '\t' && r != '\n' && r != '\f') || r == 0x7F || r == '\uFEFF' {
 			return -1
