@@ -678,6 +678,12 @@ func TestResize(t *testing.T) {
 	if attach.Resize(src, 2000) != image.Image(src) {
 		t.Error("Resize of an image that fits must return it unchanged")
 	}
+	// Memory is the result plus a few rows, not an intermediate image.
+	big := quad(3000, 2000)
+	n := allocDuring(func() { attach.Resize(big, 2000) })
+	if result := uint64(2000 * 1333 * 4); n > result+result/4 {
+		t.Errorf("Resize to 2000x1333 allocated %.1f MB, the result is %.1f MB", float64(n)/(1<<20), float64(result)/(1<<20))
+	}
 }
 
 func TestThumbnail(t *testing.T) {
@@ -777,6 +783,22 @@ func BenchmarkIntakePhoto(b *testing.B) {
 	data := withEXIF(encodeJPEG(b, storedFor(upright, 6), 85), 6, false)
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
+	var allocated uint64
+	for b.Loop() {
+		allocated += allocDuring(func() {
+			if _, err := intake("IMG.jpg", data, attach.Options{}); err != nil {
+				b.Fatal(err)
+			}
+		})
+	}
+	b.ReportMetric(float64(allocated)/float64(b.N)/(1<<20), "MB-alloc/op")
+}
+
+// BenchmarkIntake40MP attaches a photo at the pixel limit, turned by EXIF: decoded, scaled down
+// to NormalizedMaxPixels and turned upright.
+func BenchmarkIntake40MP(b *testing.B) {
+	data := withEXIF(encodeJPEG(b, storedFor(quad(7300, 5475), 6), 85), 6, false)
+	b.SetBytes(int64(len(data)))
 	var allocated uint64
 	for b.Loop() {
 		allocated += allocDuring(func() {
