@@ -3,6 +3,8 @@ package importer
 import (
 	"strings"
 	"unicode"
+
+	"github.com/posdesk/posdesk/internal/posdesk"
 )
 
 // Field is a column meaning posdesk understands. A profile maps fields to the column names of
@@ -130,48 +132,51 @@ func normHeader(s string) string {
 // lookupField returns the field a column name stands for, or "".
 func lookupField(name string) Field { return synonyms[normHeader(name)] }
 
-// Transaction kinds, as the ledger names them.
-const (
-	KindSale              = "sale"
-	KindVoid              = "void"
-	KindRefund            = "refund"
-	KindReversal          = "reversal"
-	KindPreauth           = "preauth"
-	KindPreauthCompletion = "preauth_completion"
+var (
+	kindValues    = map[string]posdesk.TxKind{}
+	statusValues  = map[string]posdesk.TxStatus{}
+	channelValues = map[string]posdesk.Channel{}
 )
-
-// Transaction statuses at the POS, as the ledger names them.
-const (
-	StatusApproved   = "approved"
-	StatusDeclined   = "declined"
-	StatusFailed     = "failed"
-	StatusNoResponse = "no_response"
-	StatusReversed   = "reversed"
-	StatusSettled    = "settled"
-)
-
-var kindValues = map[string]string{}
-var statusValues = map[string]string{}
 
 func init() {
-	add := func(m map[string]string, v string, names ...string) {
+	kind := func(v posdesk.TxKind, names ...string) {
 		for _, n := range names {
-			m[normValue(n)] = v
+			kindValues[normValue(n)] = v
 		}
 	}
-	add(kindValues, KindSale, "消费", "销售", "消费交易", "刷卡消费", "扫码消费", "支付", "收款", "sale", "sales", "purchase", "payment", "pay")
-	add(kindValues, KindVoid, "撤销", "消费撤销", "撤消", "void", "cancel", "cancellation")
-	add(kindValues, KindRefund, "退货", "退款", "消费退货", "退货交易", "refund", "return")
-	add(kindValues, KindReversal, "冲正", "消费冲正", "撤销冲正", "reversal", "reverse")
-	add(kindValues, KindPreauth, "预授权", "预授权交易", "preauth", "pre-auth", "pre-authorization", "pre-authorisation", "authorization")
-	add(kindValues, KindPreauthCompletion, "预授权完成", "预授权完成(请求)", "预授权完成请求", "完成", "completion", "preauth completion", "pre-auth completion", "capture")
+	status := func(v posdesk.TxStatus, names ...string) {
+		for _, n := range names {
+			statusValues[normValue(n)] = v
+		}
+	}
+	kind(posdesk.KindSale, "消费", "销售", "消费交易", "刷卡消费", "扫码消费", "支付", "收款", "sale", "sales", "purchase", "payment", "pay")
+	kind(posdesk.KindVoid, "撤销", "消费撤销", "撤消", "void", "cancel", "cancellation")
+	kind(posdesk.KindRefund, "退货", "退款", "消费退货", "退货交易", "refund", "return")
+	kind(posdesk.KindReversal, "冲正", "消费冲正", "撤销冲正", "reversal", "reverse")
+	kind(posdesk.KindPreAuth, "预授权", "预授权交易", "preauth", "pre-auth", "pre-authorization", "pre-authorisation", "authorization")
+	kind(posdesk.KindPreAuthCompletion, "预授权完成", "预授权完成(请求)", "预授权完成请求", "完成", "completion", "preauth completion", "pre-auth completion", "capture")
 
-	add(statusValues, StatusApproved, "成功", "交易成功", "批准", "已批准", "承兑", "正常", "approved", "success", "successful", "succeeded", "ok", "00")
-	add(statusValues, StatusFailed, "失败", "交易失败", "错误", "failed", "fail", "failure", "error")
-	add(statusValues, StatusDeclined, "拒绝", "已拒绝", "拒绝交易", "declined", "decline", "rejected", "refused")
-	add(statusValues, StatusNoResponse, "超时", "无应答", "未返回", "无响应", "交易超时", "timeout", "timed out", "no response", "noresponse", "no_response")
-	add(statusValues, StatusReversed, "已冲正", "冲正成功", "已撤销", "reversed", "voided", "cancelled", "canceled")
-	add(statusValues, StatusSettled, "已结算", "已清算", "已入账", "settled", "cleared")
+	status(posdesk.StatusApproved, "成功", "交易成功", "批准", "已批准", "承兑", "正常", "approved", "success", "successful", "succeeded", "ok", "00")
+	status(posdesk.StatusFailed, "失败", "交易失败", "错误", "failed", "fail", "failure", "error")
+	status(posdesk.StatusDeclined, "拒绝", "已拒绝", "拒绝交易", "declined", "decline", "rejected", "refused")
+	status(posdesk.StatusNoResponse, "超时", "无应答", "未返回", "无响应", "交易超时", "timeout", "timed out", "no response", "noresponse", "no_response")
+	status(posdesk.StatusReversed, "已冲正", "冲正成功", "已撤销", "reversed", "voided", "cancelled", "canceled")
+	status(posdesk.StatusSettled, "已结算", "已清算", "已入账", "settled", "cleared")
+}
+
+func init() {
+	channel := func(v posdesk.Channel, names ...string) {
+		for _, n := range names {
+			channelValues[normValue(n)] = v
+		}
+	}
+	channel(posdesk.ChannelDebitCard, "借记卡", "借记", "debit", "debit card", "debit_card")
+	channel(posdesk.ChannelCreditCard, "贷记卡", "信用卡", "准贷记卡", "贷记", "credit", "credit card", "credit_card")
+	channel(posdesk.ChannelUnionPayQR, "银联二维码", "云闪付", "银联扫码", "unionpay qr", "unionpay_qr", "quickpass")
+	channel(posdesk.ChannelAlipay, "支付宝", "alipay")
+	channel(posdesk.ChannelWeChatPay, "微信", "微信支付", "wechat", "wechat pay", "wechat_pay", "weixin")
+	channel(posdesk.ChannelCash, "现金", "cash")
+	channel(posdesk.ChannelUnknownCard, "银行卡", "刷卡", "card", "bank card")
 }
 
 func normValue(s string) string {
@@ -181,15 +186,22 @@ func normValue(s string) string {
 
 // ParseKind returns the ledger's transaction kind for a cell ("消费", "SALE", "退货" ...), and
 // whether it was recognised.
-func ParseKind(s string) (string, bool) {
+func ParseKind(s string) (posdesk.TxKind, bool) {
 	k, ok := kindValues[normValue(cleanCell(s))]
 	return k, ok
 }
 
 // ParseStatus returns the ledger's POS status for a cell ("成功", "APPROVED", "超时" ...), and
 // whether it was recognised.
-func ParseStatus(s string) (string, bool) {
+func ParseStatus(s string) (posdesk.TxStatus, bool) {
 	v, ok := statusValues[normValue(cleanCell(s))]
+	return v, ok
+}
+
+// ParseChannel returns the payment channel for a channel or card-type cell ("借记卡", "微信",
+// "Credit") and whether it was recognised.
+func ParseChannel(s string) (posdesk.Channel, bool) {
+	v, ok := channelValues[normValue(cleanCell(s))]
 	return v, ok
 }
 

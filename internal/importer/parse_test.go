@@ -211,14 +211,14 @@ func TestParseKindStatus(t *testing.T) {
 	kinds := map[string]string{"消费": "sale", "SALE": "sale", "撤销": "void", "VOID": "void", "退货": "refund",
 		"Refund": "refund", "冲正": "reversal", "预授权": "preauth", "预授权完成(请求)": "preauth_completion", " sale ": "sale"}
 	for in, want := range kinds {
-		if got, ok := importer.ParseKind(in); !ok || got != want {
+		if got, ok := importer.ParseKind(in); !ok || string(got) != want {
 			t.Errorf("ParseKind(%q) = %q, %v; want %q", in, got, ok, want)
 		}
 	}
 	statuses := map[string]string{"成功": "approved", "APPROVED": "approved", "失败": "failed", "FAILED": "failed",
 		"DECLINED": "declined", "超时": "no_response", "TIMEOUT": "no_response", "已冲正": "reversed", "REVERSED": "reversed"}
 	for in, want := range statuses {
-		if got, ok := importer.ParseStatus(in); !ok || got != want {
+		if got, ok := importer.ParseStatus(in); !ok || string(got) != want {
 			t.Errorf("ParseStatus(%q) = %q, %v; want %q", in, got, ok, want)
 		}
 	}

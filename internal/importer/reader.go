@@ -3,7 +3,7 @@
 // above the header, totals rows, thousands separators and the column names of many acquirers. It
 // streams: a million-row file is read in constant memory apart from the fingerprint index.
 //
-// Every row becomes a domain value (posdesk.SettlementLine, posdesk.BankLine, POSRow) with a
+// Every row becomes a domain value (posdesk.SettlementLine, posdesk.BankLine, posdesk.POSLine) with a
 // fingerprint for de-duplication, or a posdesk.RowError naming its line; a file that cannot be
 // decoded is refused as a whole, naming the line.
 package importer
@@ -37,32 +37,12 @@ type Options struct {
 	Currency string             // amounts' currency when the profile names none; CNY when empty
 }
 
-// POSRow is one transaction of a POS or terminal export.
-type POSRow struct {
-	MerchantID string
-	TerminalID string
-	Batch      string
-	Trace      string
-	RRN        string
-	AuthCode   string
-	Scheme     string
-	Card       string // masked
-	Kind       string // sale, void, refund, reversal, preauth, preauth_completion
-	Channel    string
-	Status     string // approved, declined, failed, no_response, reversed, settled
-	Amount     posdesk.Money
-	Time       time.Time // UTC
-	Line       int
-	// Fingerprint is the hex SHA-256 of the normalised row plus its occurrence index in the file.
-	Fingerprint string
-}
-
 // Record is one data row of a file, as the domain value of the file's kind.
 type Record struct {
 	Line       int
 	Settlement *posdesk.SettlementLine // for settlement statements
 	Bank       *posdesk.BankLine       // for bank statements
-	POS        *POSRow                 // for POS exports
+	POS        *posdesk.POSLine        // for POS exports
 }
 
 // Stats counts what the reader saw so far.
@@ -589,12 +569,12 @@ func (r *Reader) when(rec []string, line int) (time.Time, error) {
 	return t, nil
 }
 
-func (r *Reader) kind(rec []string, line int, amount posdesk.Money) (string, error) {
+func (r *Reader) kind(rec []string, line int, amount posdesk.Money) (posdesk.TxKind, error) {
 	if !r.has(FieldKind) || r.cell(rec, FieldKind) == "" {
 		if amount.IsNegative() {
-			return KindRefund, nil
+			return posdesk.KindRefund, nil
 		}
-		return KindSale, nil
+		return posdesk.KindSale, nil
 	}
 	s := r.cell(rec, FieldKind)
 	k, ok := ParseKind(s)
@@ -606,9 +586,9 @@ func (r *Reader) kind(rec []string, line int, amount posdesk.Money) (string, err
 
 // signed returns m with the sign of the money's direction for kind: refunds, voids and reversals
 // take money back from the shop.
-func signed(kind string, m posdesk.Money) posdesk.Money {
+func signed(kind posdesk.TxKind, m posdesk.Money) posdesk.Money {
 	switch kind {
-	case KindRefund, KindVoid, KindReversal:
+	case posdesk.KindRefund, posdesk.KindVoid, posdesk.KindReversal:
 		if !m.IsNegative() {
 			return m.Neg()
 		}
@@ -671,9 +651,7 @@ func (r *Reader) parseSettlement(rec []string, line int) (*Record, error) {
 	if s.Kind, err = r.kind(rec, line, s.Amount); err != nil {
 		return nil, err
 	}
-	if s.Amount.IsNegative() || s.Kind == KindRefund || s.Kind == KindVoid || s.Kind == KindReversal {
-		s.Amount, s.Net = signed(s.Kind, s.Amount), signed(s.Kind, s.Net)
-	}
+	s.Amount, s.Net = signed(s.Kind, s.Amount), signed(s.Kind, s.Net)
 	if s.Time, err = r.when(rec, line); err != nil {
 		return nil, err
 	}
@@ -689,7 +667,7 @@ func (r *Reader) parseSettlement(rec []string, line int) (*Record, error) {
 	}
 	b := r.fp[:0]
 	b = append(b, 's')
-	for _, v := range []string{s.MerchantID, s.TerminalID, s.Batch, s.Trace, s.RRN, s.AuthCode, s.Card, s.CardType, s.Issuer, s.Kind, s.Amount.Plain(), s.Fee.Plain(), s.Net.Plain()} {
+	for _, v := range []string{s.MerchantID, s.TerminalID, s.Batch, s.Trace, s.RRN, s.AuthCode, s.Card, s.CardType, s.Issuer, string(s.Kind), s.Amount.Plain(), s.Fee.Plain(), s.Net.Plain()} {
 		b = append(b, 0x1f)
 		b = append(b, v...)
 	}
@@ -765,49 +743,68 @@ func (r *Reader) parseBank(rec []string, line int) (*Record, error) {
 }
 
 func (r *Reader) parsePOS(rec []string, line int) (*Record, error) {
-	p := &POSRow{
-		MerchantID: ident(r.cell(rec, FieldMerchant)),
-		TerminalID: ident(r.cell(rec, FieldTerminal)),
-		Batch:      pad6(ident(r.cell(rec, FieldBatch))),
-		Trace:      pad6(ident(r.cell(rec, FieldTrace))),
-		RRN:        ident(r.cell(rec, FieldRRN)),
-		AuthCode:   ident(r.cell(rec, FieldAuth)),
-		Scheme:     posdesk.MaskText(r.cell(rec, FieldScheme)),
-		Channel:    posdesk.MaskText(r.cell(rec, FieldChannel)),
-		Line:       line,
+	t := &posdesk.Transaction{
+		Merchant: ident(r.cell(rec, FieldMerchant)),
+		Terminal: ident(r.cell(rec, FieldTerminal)),
+		Batch:    pad6(ident(r.cell(rec, FieldBatch))),
+		Trace:    pad6(ident(r.cell(rec, FieldTrace))),
+		RRN:      ident(r.cell(rec, FieldRRN)),
+		AuthCode: ident(r.cell(rec, FieldAuth)),
+		Scheme:   posdesk.MaskText(r.cell(rec, FieldScheme)),
+		Note:     posdesk.MaskText(r.cell(rec, FieldNote)),
+		Source:   posdesk.SourceImport,
+		Status:   posdesk.StatusApproved,
+		Channel:  posdesk.ChannelUnknownCard,
 	}
 	var err error
-	if p.Card, err = r.card(rec, line); err != nil {
+	if t.Card, err = r.card(rec, line); err != nil {
 		return nil, err
 	}
-	if p.Amount, err = r.amount(rec, line, FieldAmount, true); err != nil {
+	amount, err := r.amount(rec, line, FieldAmount, true)
+	if err != nil {
 		return nil, err
 	}
-	if p.Kind, err = r.kind(rec, line, p.Amount); err != nil {
+	if t.Kind, err = r.kind(rec, line, amount); err != nil {
 		return nil, err
 	}
-	p.Amount = signed(p.Kind, p.Amount)
-	p.Status = StatusApproved
+	if amount.IsNegative() && signed(t.Kind, amount) != amount {
+		return nil, posdesk.RowError{Line: line, Field: string(FieldAmount), Err: posdesk.Invalid(string(FieldAmount), "Amount %s is negative but the row is a %s; check the amount and type columns.", amount.Plain(), string(t.Kind))}
+	}
+	if amount.IsNegative() {
+		amount = amount.Neg()
+	}
+	t.Amount = amount
 	if s := r.cell(rec, FieldStatus); s != "" {
 		st, ok := ParseStatus(s)
 		if !ok {
 			return nil, posdesk.RowError{Line: line, Field: string(FieldStatus), Err: posdesk.Invalid(string(FieldStatus), "Status %q is not known; posdesk reads 成功/APPROVED, 失败/FAILED, 拒绝/DECLINED, 超时/TIMEOUT and 已冲正/REVERSED.", posdesk.MaskText(s))}
 		}
-		p.Status = st
+		t.Status = st
 	}
-	if p.Time, err = r.when(rec, line); err != nil {
+	for _, f := range []Field{FieldChannel, FieldCardType} {
+		if c, ok := ParseChannel(r.cell(rec, f)); ok {
+			t.Channel = c
+			break
+		}
+	}
+	if t.Time, err = r.when(rec, line); err != nil {
 		return nil, err
+	}
+	t.Normalize()
+	if err := t.Validate(); err != nil {
+		var e *posdesk.Error
+		errors.As(err, &e)
+		return nil, posdesk.RowError{Line: line, Field: e.Field, Err: e}
 	}
 	b := r.fp[:0]
 	b = append(b, 'p')
-	for _, v := range []string{p.MerchantID, p.TerminalID, p.Batch, p.Trace, p.RRN, p.AuthCode, p.Scheme, p.Card, p.Kind, p.Channel, p.Status, p.Amount.Plain()} {
+	for _, v := range []string{t.Merchant, t.Terminal, t.Batch, t.Trace, t.RRN, t.AuthCode, t.Scheme, t.Card, string(t.Kind), string(t.Channel), string(t.Status), t.Amount.Plain(), t.Note} {
 		b = append(b, 0x1f)
 		b = append(b, v...)
 	}
 	b = append(b, 0x1f)
-	b = strconv.AppendInt(b, p.Time.UnixNano(), 10)
-	p.Fingerprint = r.fingerprint(b)
-	return &Record{Line: line, POS: p}, nil
+	b = strconv.AppendInt(b, t.Time.UnixNano(), 10)
+	return &Record{Line: line, POS: &posdesk.POSLine{Tx: t, Line: line, Fingerprint: r.fingerprint(b)}}, nil
 }
 
 // fingerprint returns the hex SHA-256 of the normalised row b plus the number of identical rows
@@ -867,9 +864,9 @@ func (r *Reader) BankLines() iter.Seq2[*posdesk.BankLine, error] {
 	}
 }
 
-// POSRows yields the rows of a POS export, as SettlementLines does.
-func (r *Reader) POSRows() iter.Seq2[*POSRow, error] {
-	return func(yield func(*POSRow, error) bool) {
+// POSLines yields the rows of a POS export as ledger transactions, as SettlementLines does.
+func (r *Reader) POSLines() iter.Seq2[*posdesk.POSLine, error] {
+	return func(yield func(*posdesk.POSLine, error) bool) {
 		for rec, err := range r.records() {
 			if err != nil || rec.POS == nil {
 				if err == nil {

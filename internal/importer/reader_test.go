@@ -85,19 +85,20 @@ func TestReadSamples(t *testing.T) {
 		if got, want := len(recs), 121; got != want || len(errs) != 0 {
 			t.Fatalf("rows = %d, errors %v; want %d", got, errs, want)
 		}
-		first := recs[0].POS
-		if first.RRN != "260914000501" || first.Trace != "000501" || first.Batch != "000012" || first.TerminalID != "61000042" ||
+		first := recs[0].POS.Tx
+		if first.RRN != "260914000501" || first.Trace != "000501" || first.Batch != "000012" || first.Terminal != "61000042" ||
 			first.AuthCode != "336580" || first.Card != "518710******6208" || first.Kind != "sale" || first.Status != "approved" ||
-			first.Amount.Plain() != "124.00" || first.Time.Format(time.RFC3339) != "2026-09-14T00:30:00Z" || first.Line != 2 {
+			first.Amount.Plain() != "124.00" || first.Time.Format(time.RFC3339) != "2026-09-14T00:30:00Z" || recs[0].POS.Line != 2 ||
+			first.Source != posdesk.SourceImport || first.Channel != posdesk.ChannelUnknownCard {
 			t.Errorf("first row = %+v", first)
 		}
-		last := recs[120].POS
-		if last.Kind != "refund" || last.Amount.Plain() != "-58.00" || last.RRN != "260915000621" || last.Line != 122 {
+		last := recs[120].POS.Tx
+		if last.Kind != "refund" || last.Amount.Plain() != "58.00" || last.RRN != "260915000621" || recs[120].Line != 122 {
 			t.Errorf("refund row = %+v", last)
 		}
 		failed := 0
 		for _, r := range recs {
-			if r.POS.Status == "failed" {
+			if r.POS.Tx.Status == "failed" {
 				failed++
 			}
 		}
@@ -270,9 +271,10 @@ func TestReadPOSStatusesAndBadRows(t *testing.T) {
 		t.Fatalf("kind = %s", rd.Mapping().Kind)
 	}
 	type want struct {
-		line         int
-		status, kind string
-		amount       string
+		line   int
+		status posdesk.TxStatus
+		kind   posdesk.TxKind
+		amount string
 	}
 	wants := []want{
 		{2, "approved", "sale", "124.00"},
@@ -280,16 +282,16 @@ func TestReadPOSStatusesAndBadRows(t *testing.T) {
 		{4, "approved", "sale", "15.00"},
 		{5, "failed", "sale", "42.50"},
 		{6, "no_response", "sale", "37.90"},
-		{7, "reversed", "reversal", "-37.90"},
+		{7, "reversed", "reversal", "37.90"},
 		{11, "approved", "sale", "12.00"},
 	}
 	if len(recs) != len(wants) {
 		t.Fatalf("rows = %d, want %d", len(recs), len(wants))
 	}
 	for i, w := range wants {
-		p := recs[i].POS
-		if p.Line != w.line || p.Status != w.status || p.Kind != w.kind || p.Amount.Plain() != w.amount {
-			t.Errorf("row %d = line %d %s %s %s, want %+v", i, p.Line, p.Status, p.Kind, p.Amount.Plain(), w)
+		p := recs[i].POS.Tx
+		if recs[i].Line != w.line || p.Status != w.status || p.Kind != w.kind || p.Amount.Plain() != w.amount {
+			t.Errorf("row %d = line %d %s %s %s, want %+v", i, recs[i].Line, p.Status, p.Kind, p.Amount.Plain(), w)
 		}
 	}
 	// The bad rows come back with their line and field; the good ones after them survive.
@@ -467,7 +469,7 @@ func TestCardNumbersMasked(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := pre.Rows[0].Record.POS.Card, full[:6]+strings.Repeat("*", 9)+full[15:]; got != want {
+	if got, want := pre.Rows[0].Record.POS.Tx.Card, full[:6]+strings.Repeat("*", 9)+full[15:]; got != want {
 		t.Errorf("card = %q, want %q", got, want)
 	}
 	for _, c := range pre.Rows[0].Cells {
@@ -479,13 +481,14 @@ func TestCardNumbersMasked(t *testing.T) {
 	}
 	// An identifier column holding a card number by mistake is masked too.
 	pos = "Date,Time,RRN,Amount\n2026-09-14,08:30," + full + ",12.00\n"
-	recs, _, _ = readAll(t, strings.NewReader(pos), importer.Options{FileName: "p.csv"})
-	if strings.Contains(recs[0].POS.RRN, full) {
-		t.Errorf("RRN %q keeps a card number", recs[0].POS.RRN)
+	// It is refused (an RRN has at most 12 characters), and the message shows it masked.
+	_, errs, _ := readAll(t, strings.NewReader(pos), importer.Options{FileName: "p.csv"})
+	if len(errs) != 1 || errs[0].Field != "rrn" || strings.Contains(errs[0].Error(), full) {
+		t.Errorf("errors = %v", errs)
 	}
 	// A card cell that is neither a number nor a masked number is a row error on "card".
 	pos = "Date,Time,RRN,Card,Amount\n2026-09-14,08:30,1,abc,12.00\n"
-	_, errs, _ := readAll(t, strings.NewReader(pos), importer.Options{FileName: "p.csv"})
+	_, errs, _ = readAll(t, strings.NewReader(pos), importer.Options{FileName: "p.csv"})
 	if len(errs) != 1 || errs[0].Field != "card" || errs[0].Line != 2 {
 		t.Errorf("errors = %v", errs)
 	}
@@ -545,7 +548,7 @@ func TestProfiles(t *testing.T) {
 	}
 	text = strings.ReplaceAll(strings.ReplaceAll(text, "8.30 Uhr", "08:30"), "12,50", "12.50")
 	recs, errs, _ := readAll(t, strings.NewReader(text), importer.Options{FileName: "odd.csv", Profile: p})
-	if len(errs) != 0 || len(recs) != 1 || recs[0].POS.Time.Format(time.RFC3339) != "2026-09-14T00:30:00Z" || recs[0].POS.Amount.Plain() != "12.50" {
+	if len(errs) != 0 || len(recs) != 1 || recs[0].POS.Tx.Time.Format(time.RFC3339) != "2026-09-14T00:30:00Z" || recs[0].POS.Tx.Amount.Plain() != "12.50" {
 		t.Errorf("recs %v errs %v", recs, errs)
 	}
 	// A detected mapping saves as a profile that reads the file the same way.
@@ -607,5 +610,27 @@ func TestManyRowsLineNumbers(t *testing.T) {
 	}
 	if recs[4998].Settlement.Line != 5003 {
 		t.Errorf("last line = %d", recs[4998].Settlement.Line)
+	}
+}
+
+func TestPOSChannelsAndSigns(t *testing.T) {
+	text := "交易日期,交易时间,参考号,交易类型,交易金额,支付方式\n" +
+		"2026-09-14,08:30,260914000001,消费,12.00,微信\n" +
+		"2026-09-14,08:31,260914000002,退货,-12.00,借记卡\n" +
+		"2026-09-14,08:32,260914000003,消费,-12.00,\n" +
+		"2026-09-14,08:33,260914000004,,-7.00,\n"
+	recs, errs, _ := readAll(t, strings.NewReader(text), importer.Options{FileName: "c.csv"})
+	if len(recs) != 3 || len(errs) != 1 || errs[0].Line != 4 || errs[0].Field != "amount" {
+		t.Fatalf("recs %d errs %v", len(recs), errs)
+	}
+	if tx := recs[0].POS.Tx; tx.Channel != posdesk.ChannelWeChatPay || tx.Kind != posdesk.KindSale {
+		t.Errorf("wechat sale = %+v", tx)
+	}
+	if tx := recs[1].POS.Tx; tx.Channel != posdesk.ChannelDebitCard || tx.Kind != posdesk.KindRefund || tx.Amount.Plain() != "12.00" {
+		t.Errorf("refund = %+v", tx)
+	}
+	// Without a type, a negative amount is a refund.
+	if tx := recs[2].POS.Tx; tx.Kind != posdesk.KindRefund || tx.Amount.Plain() != "7.00" || tx.Channel != posdesk.ChannelUnknownCard {
+		t.Errorf("untyped negative = %+v", tx)
 	}
 }

@@ -30,8 +30,10 @@ func (k ImportKind) Valid() bool {
 }
 
 // SettlementLine is one row of an acquirer's settlement statement: a transaction the acquirer
-// cleared, what it charged as a fee and what it paid the shop. Amounts carry the direction of the
-// money: a sale is positive, a refund or void negative.
+// cleared, what it charged as a fee and what it paid the shop. Unlike a ledger Transaction, whose
+// Amount is never negative, a statement is a flow of money, so Amount and Net carry its direction:
+// a sale is positive, a refund, void or reversal negative, and a day's Net lines add up to what the
+// acquirer pays into the bank.
 type SettlementLine struct {
 	ID      int64 // storage ID; 0 until stored
 	BatchID int64 // the import batch the line came from
@@ -45,7 +47,7 @@ type SettlementLine struct {
 	Card       string // masked card number (at most first 6 and last 4 digits)
 	CardType   string // 卡类型 (debit, credit), as the statement writes it
 	Issuer     string // 发卡行
-	Kind       string // the transaction kind, as in the ledger: sale, void, refund, reversal, preauth, preauth_completion
+	Kind       TxKind // the transaction kind, as in the ledger
 
 	Amount Money // the transaction amount (交易金额)
 	Fee    Money // the acquirer's fee (手续费)
@@ -54,6 +56,14 @@ type SettlementLine struct {
 	Time       time.Time // when the transaction happened, as a UTC instant
 	SettleDate time.Time // the settlement (clearing) date, a calendar date at 00:00 UTC
 
+	Line        int    // line number in the source file (1-based)
+	Fingerprint string // hex SHA-256 of the normalised row plus its occurrence index in the file
+}
+
+// POSLine is a ledger transaction read from a row of a POS export, with the row's line number and
+// fingerprint for de-duplication.
+type POSLine struct {
+	Tx          *Transaction
 	Line        int    // line number in the source file (1-based)
 	Fingerprint string // hex SHA-256 of the normalised row plus its occurrence index in the file
 }
@@ -246,6 +256,8 @@ type BankLineFilter struct {
 type ImportService interface {
 	// CreateSettlementImport stores a settlement statement's lines.
 	CreateSettlementImport(ctx context.Context, batch *ImportBatch, lines iter.Seq2[*SettlementLine, error]) error
+	// CreatePOSImport stores a POS export's rows as ledger transactions (Source import).
+	CreatePOSImport(ctx context.Context, batch *ImportBatch, lines iter.Seq2[*POSLine, error]) error
 	// CreateBankImport stores a bank statement's lines.
 	CreateBankImport(ctx context.Context, batch *ImportBatch, lines iter.Seq2[*BankLine, error]) error
 
