@@ -767,7 +767,7 @@ func (r *Reader) parsePOS(rec []string, line int) (*Record, error) {
 	if t.Kind, err = r.kind(rec, line, amount); err != nil {
 		return nil, err
 	}
-	if amount.IsNegative() && signed(t.Kind, amount) != amount {
+	if amount.IsNegative() && !signed(t.Kind, amount.Neg()).IsNegative() {
 		return nil, posdesk.RowError{Line: line, Field: string(FieldAmount), Err: posdesk.Invalid(string(FieldAmount), "Amount %s is negative but the row is a %s; check the amount and type columns.", amount.Plain(), string(t.Kind))}
 	}
 	if amount.IsNegative() {
