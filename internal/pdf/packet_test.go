@@ -245,8 +245,10 @@ func TestPacketByteIdentical(t *testing.T) {
 	}
 }
 
+// TestPacketGolden compares the bilingual packet with its golden file (the other languages are
+// covered by the tool checks; one golden keeps the repository small).
 func TestPacketGolden(t *testing.T) {
-	for _, lang := range []pdf.Lang{pdf.LangZh, pdf.LangEn, pdf.LangBoth} {
+	for _, lang := range []pdf.Lang{pdf.LangBoth} {
 		t.Run(string(lang), func(t *testing.T) {
 			res := build(t, fixturePacket(t, lang))
 			name := filepath.Join("testdata", "golden", "packet-"+strings.ReplaceAll(string(lang), "+", "-")+".pdf")

@@ -13,9 +13,9 @@ import (
 // Monospace log pages: Courier for ASCII, the CJK font for the rest, each character on a grid of
 // columns (wide characters take two), so the columns of a terminal log stay aligned.
 const (
-	monoSize    = 7.6                      // points
-	monoCell    = monoSize * 0.6 * ptToMM  // Courier advance: 0.6 em
-	monoCols    = 106 // columns per line: floor(contentW / monoCell)
+	monoSize    = 7.6                     // points
+	monoCell    = monoSize * 0.6 * ptToMM // Courier advance: 0.6 em
+	monoCols    = 106                     // columns per line: floor(contentW / monoCell)
 	monoLineH   = monoSize * ptToMM * 1.3
 	maxLogBytes = 4 << 20 // text logs beyond this are cut, with a note
 )
