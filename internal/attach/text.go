@@ -210,7 +210,43 @@ const maxDigitRun = 1024
 // a new 13-19 digit Luhn-valid number (seen with runs of zeros found by FuzzIntake). Every pass
 // that changes something masks at least three digits, so this ends; the bound keeps a hostile
 // file from costing many passes. Digit runs longer than maxDigitRun are masked whole first.
+//
+// A card number never spans lines (MaskText joins digit groups over single spaces and dashes
+// only), so only the lines that hold 13 digits or more in a run are masked, one by one: a large
+// log with a few card numbers costs one quick scan.
 func maskAll(s string) string {
+	var b strings.Builder
+	changed := false
+	for i := 0; i < len(s); {
+		end := strings.IndexByte(s[i:], '\n') + 1
+		if end == 0 {
+			end = len(s) - i
+		}
+		line := s[i : i+end]
+		if m := maskLine(line); m != line {
+			if !changed {
+				b.Grow(len(s))
+				b.WriteString(s[:i])
+				changed = true
+			}
+			line = m
+		}
+		if changed {
+			b.WriteString(line)
+		}
+		i += end
+	}
+	if !changed {
+		return s
+	}
+	return b.String()
+}
+
+// maskLine masks the card numbers of one line (see maskAll).
+func maskLine(s string) string {
+	if !mayHoldCard(s) {
+		return s
+	}
 	s = starLongRuns(s)
 	for range maxMaskPasses {
 		m := posdesk.MaskText(s)
@@ -220,6 +256,24 @@ func maskAll(s string) string {
 		s = m
 	}
 	return s
+}
+
+// mayHoldCard reports whether s has 13 or more digits with nothing but spaces and dashes between
+// them: the only text MaskText can change.
+func mayHoldCard(s string) bool {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9':
+			if n++; n >= 13 {
+				return true
+			}
+		case c == ' ' || c == '-':
+		default:
+			n = 0
+		}
+	}
+	return false
 }
 
 // starLongRuns replaces every digit of each run longer than maxDigitRun digits with '*'.
