@@ -114,7 +114,7 @@ func (r *Renderer) Build(ctx context.Context, p Packet) (*Result, error) {
 		avail := float64(preset.TargetBytes) - float64(len(out)-photo)
 		next := nextStep(step, float64(photo), avail)
 		if next < 0 || photo == 0 {
-			return nil, tooBig(preset, len(out), exs, avail)
+			return nil, tooBig(preset, len(out), exs)
 		}
 		step = next
 	}
@@ -190,13 +190,15 @@ func (e *exhibit) size() int {
 }
 
 // tooBig is the refusal when the ladder cannot bring the packet inside the preset.
-func tooBig(preset Preset, size int, exs []*exhibit, avail float64) error {
+func tooBig(preset Preset, size int, exs []*exhibit) error {
 	sorted := append([]*exhibit(nil), exs...)
 	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].size() > sorted[j].size() })
 	total := 0
 	for _, e := range exs {
 		total += e.size()
 	}
+	// What the exhibits may take: the target less the letter, tables, font and structure.
+	avail := float64(preset.TargetBytes) - float64(size-total)
 	var names []string
 	for _, e := range sorted {
 		if float64(total) <= avail || e.size() == 0 {
