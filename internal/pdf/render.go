@@ -27,6 +27,49 @@ type Renderer struct {
 	Workers int
 	// PDFTimeout bounds reading one PDF attachment; 0 means 10 seconds.
 	PDFTimeout time.Duration
+
+	mu    sync.Mutex
+	cache map[pictureKey]*picture // decoded photos, so rebuilds (reorder, language) skip decoding
+	order []pictureKey            // oldest first, for eviction
+}
+
+// pictureKey identifies a decoded photo: the bytes decoded, the size box and the colour mode.
+type pictureKey struct {
+	sum        [sha256.Size]byte
+	boxW, boxH int
+	gray       bool
+}
+
+// maxCachedPictures bounds the decoded-photo cache (each entry is at most ~4 MB of pixels).
+const maxCachedPictures = 48
+
+// picture decodes data, or returns the copy decoded by an earlier Build.
+func (r *Renderer) picture(data []byte, boxW, boxH int, gray bool) (*picture, error) {
+	key := pictureKey{sha256.Sum256(data), boxW, boxH, gray}
+	r.mu.Lock()
+	pic := r.cache[key]
+	r.mu.Unlock()
+	if pic != nil {
+		return pic, nil
+	}
+	pic, err := decodePicture(data, boxW, boxH, gray)
+	if err != nil {
+		return nil, err
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.cache == nil {
+		r.cache = map[pictureKey]*picture{}
+	}
+	if _, ok := r.cache[key]; !ok {
+		r.cache[key] = pic
+		r.order = append(r.order, key)
+		if len(r.order) > maxCachedPictures {
+			delete(r.cache, r.order[0])
+			r.order = r.order[1:]
+		}
+	}
+	return pic, nil
 }
 
 // Result is a built packet.
@@ -279,7 +322,7 @@ func (r *Renderer) prepare(ctx context.Context, p *Packet, preset Preset) []*exh
 			if len(data) == 0 {
 				data = e.src.Original
 			}
-			e.pic, e.problem = decodePicture(data, boxW, boxH, p.Grayscale)
+			e.pic, e.problem = r.picture(data, boxW, boxH, p.Grayscale)
 		}
 	})
 	return exs
