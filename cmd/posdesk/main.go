@@ -1,0 +1,267 @@
+// Command posdesk is the shop's back office for card and QR payments that went wrong. Without a
+// sub-command it opens the window; sub-commands do the same work from a terminal and are the
+// surface of the end-to-end tests.
+//
+// Exit codes: 0 ok, 1 failure (one line on stderr), 2 bad usage.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/posdesk/posdesk/internal/i18n"
+	"github.com/posdesk/posdesk/internal/posdesk"
+	"github.com/posdesk/posdesk/internal/sqlite"
+)
+
+// command is one sub-command. Each lives in its own file and registers itself in init, so that
+// rooms of the product add commands without editing a shared list.
+type command struct {
+	Name    string // "incident add" for nested commands
+	Usage   string // arguments after the name, for help
+	Summary string // one line, English; a translation key
+	// Flags declares the command's own flags on fs. Every command also gets --db, --user,
+	// --lang and --json.
+	Flags func(fs *flag.FlagSet)
+	// Run does the work. Return usageError for bad arguments.
+	Run func(env *env, args []string) error
+	// NoDB means Run opens no database (env.DB is nil).
+	NoDB bool
+}
+
+var commands = map[string]*command{}
+
+func register(c *command) {
+	if _, dup := commands[c.Name]; dup {
+		panic("posdesk: command registered twice: " + c.Name)
+	}
+	commands[c.Name] = c
+}
+
+// env is what a running command gets: the open database, the acting user's context, output.
+type env struct {
+	Ctx    context.Context
+	DB     *sqlite.DB
+	DBPath string
+	JSON   bool
+	Lang   i18n.Lang
+	Stdout io.Writer
+	Stderr io.Writer
+	Stdin  io.Reader
+	Now    func() time.Time
+	Loc    *time.Location
+	User   string // --user
+}
+
+// usageError is a bad invocation: exit code 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return usageError{i18n.T(format, args...)} }
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// run executes one invocation and returns the exit code.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	i18n.SetLang(i18n.SystemLang())
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") && args[0] != "-h" && args[0] != "--help" {
+		return runGUI(args, stderr)
+	}
+	if args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		printHelp(stdout)
+		return 0
+	}
+	cmd, rest := lookup(args)
+	if cmd == nil {
+		fmt.Fprintln(stderr, i18n.T("posdesk: unknown command %q; run posdesk help for the list.", strings.Join(args[:min(2, len(args))], " ")))
+		return 2
+	}
+	fs := flag.NewFlagSet("posdesk "+cmd.Name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	dbPath := fs.String("db", "", "database file (default: posdesk.db in the user's config folder)")
+	user := fs.String("user", "", "act as this member of staff (PIN from POSDESK_PIN or a prompt)")
+	lang := fs.String("lang", "", "language of messages: zh or en (default: from the system)")
+	asJSON := fs.Bool("json", false, "print records as JSON")
+	if cmd.Flags != nil {
+		cmd.Flags(fs)
+	}
+	if err := fs.Parse(interleave(fs, rest)); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			printCommandHelp(stdout, cmd, fs)
+			return 0
+		}
+		fmt.Fprintln(stderr, i18n.T("posdesk %s: %s", cmd.Name, err.Error()))
+		return 2
+	}
+	if *lang != "" {
+		i18n.SetLang(i18n.ParseLang(*lang))
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	e := &env{Ctx: ctx, JSON: *asJSON, Lang: i18n.Current(), Stdout: stdout, Stderr: stderr, Stdin: stdin,
+		Now: time.Now, Loc: time.Local, User: *user}
+	if !cmd.NoDB {
+		path, err := resolveDBPath(*dbPath)
+		if err != nil {
+			fmt.Fprintln(stderr, i18n.Message(err))
+			return 1
+		}
+		db, err := sqlite.Open(path)
+		if err != nil {
+			fmt.Fprintln(stderr, i18n.Message(err))
+			logError(err)
+			return 1
+		}
+		defer db.Close()
+		e.DB, e.DBPath = db, path
+		if e.Ctx, err = signIn(e); err != nil {
+			fmt.Fprintln(stderr, i18n.Message(err))
+			return 1
+		}
+	}
+	if err := cmd.Run(e, fs.Args()); err != nil {
+		var ue usageError
+		if errors.As(err, &ue) {
+			fmt.Fprintln(stderr, "posdesk "+cmd.Name+": "+ue.msg)
+			return 2
+		}
+		fmt.Fprintln(stderr, i18n.Message(err))
+		logError(err)
+		return 1
+	}
+	return 0
+}
+
+// lookup finds the longest registered command name at the start of args.
+func lookup(args []string) (*command, []string) {
+	if len(args) >= 2 {
+		if c, ok := commands[args[0]+" "+args[1]]; ok {
+			return c, args[2:]
+		}
+	}
+	if c, ok := commands[args[0]]; ok {
+		return c, args[1:]
+	}
+	return nil, nil
+}
+
+// interleave lets flags follow positional arguments (posdesk attach 7 slip.jpg --caption x) by
+// moving every flag and its value ahead of the positional ones.
+func interleave(fs *flag.FlagSet, args []string) []string {
+	var flags, pos []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			pos = append(pos, args[i+1:]...)
+			break
+		}
+		if !strings.HasPrefix(a, "-") || a == "-" {
+			pos = append(pos, a)
+			continue
+		}
+		flags = append(flags, a)
+		name := strings.TrimLeft(a, "-")
+		if strings.Contains(name, "=") {
+			continue
+		}
+		if f := fs.Lookup(name); f != nil {
+			if bf, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && bf.IsBoolFlag() {
+				continue
+			}
+			if i+1 < len(args) {
+				flags = append(flags, args[i+1])
+				i++
+			}
+		}
+	}
+	return append(flags, pos...)
+}
+
+// DefaultDBPath returns the database path used when --db is not given: posdesk/posdesk.db in the
+// user's config directory (~/.config on Linux, %AppData% on Windows). POSDESK_DB overrides it.
+func DefaultDBPath() (string, error) {
+	if p := os.Getenv("POSDESK_DB"); p != "" {
+		return p, nil
+	}
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		return "", &posdesk.Error{Code: posdesk.EINTERNAL, Format: "Cannot find the user's config folder; give the database with --db FILE.", Err: err}
+	}
+	return filepath.Join(dir, "posdesk", "posdesk.db"), nil
+}
+
+func resolveDBPath(flagValue string) (string, error) {
+	if flagValue != "" {
+		return flagValue, nil
+	}
+	return DefaultDBPath()
+}
+
+// signIn returns the context acting as the user of this invocation.
+func signIn(e *env) (context.Context, error) {
+	u, err := cliUser(e)
+	if err != nil {
+		return e.Ctx, err
+	}
+	return posdesk.NewContextWithUser(e.Ctx, u), nil
+}
+
+// cliUser decides who the command acts as. Until staff accounts exist the shop has a single
+// owner; --user names them for the audit trail.
+var cliUser = func(e *env) (*posdesk.User, error) {
+	name := e.User
+	if name == "" {
+		name = "owner"
+	}
+	return &posdesk.User{Name: name, Role: posdesk.RoleOwner}, nil
+}
+
+func printHelp(w io.Writer) {
+	fmt.Fprintln(w, i18n.T("posdesk: the back office for card and QR payments that went wrong."))
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, i18n.T("Usage: posdesk [command] [flags]; with no command it opens the window."))
+	fmt.Fprintln(w)
+	names := make([]string, 0, len(commands))
+	for n := range commands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		c := commands[n]
+		fmt.Fprintf(w, "  %-34s %s\n", n+" "+c.Usage, i18n.T(c.Summary))
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, i18n.T("Every command takes --db FILE, --user NAME, --lang zh|en and --json."))
+}
+
+func printCommandHelp(w io.Writer, c *command, fs *flag.FlagSet) {
+	fmt.Fprintf(w, "posdesk %s %s\n  %s\n\n", c.Name, c.Usage, i18n.T(c.Summary))
+	fs.SetOutput(w)
+	fs.PrintDefaults()
+}
+
+// logError appends err's full chain to the log file beside the default database, for support.
+func logError(err error) {
+	path, perr := DefaultDBPath()
+	if perr != nil {
+		return
+	}
+	f, ferr := os.OpenFile(filepath.Join(filepath.Dir(path), "posdesk.log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+	if ferr != nil {
+		return
+	}
+	defer f.Close()
+	fmt.Fprintf(f, "%s error: %s\n", time.Now().Format(time.RFC3339), posdesk.MaskText(err.Error()))
+}

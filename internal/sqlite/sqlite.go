@@ -1,0 +1,297 @@
+// Package sqlite stores posdesk's records in one SQLite database file (modernc.org/sqlite, pure
+// Go). It implements the posdesk service interfaces. Writes go through a single connection with
+// immediate transactions; reads use a separate read-only pool, so the GUI can page the ledger
+// while an import commits.
+package sqlite
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"embed"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/posdesk/posdesk/internal/posdesk"
+	sqlite3 "modernc.org/sqlite"
+	sqlite3lib "modernc.org/sqlite/lib"
+)
+
+//go:embed migrations/*.sql
+var migrationFS embed.FS
+
+// DB is an open posdesk database.
+type DB struct {
+	Path string
+	// Now returns the current time; tests replace it.
+	Now func() time.Time
+
+	write *sql.DB // exactly one connection: SQLite has one writer anyway
+	read  *sql.DB // read-only pool
+}
+
+// DSN returns the data source name posdesk opens path with. The pragmas are in the DSN so every
+// pooled connection gets them (a one-off PRAGMA reaches one connection only).
+func DSN(path string, readOnly bool) string {
+	q := url.Values{}
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "busy_timeout(5000)")
+	q.Add("_pragma", "synchronous(FULL)")
+	if readOnly {
+		q.Add("_pragma", "query_only(1)")
+	} else {
+		q.Add("_pragma", "journal_mode(WAL)")
+		q.Set("_txlock", "immediate")
+	}
+	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
+}
+
+// Open opens (creating if needed) the database at path and brings its schema up to date.
+func Open(path string) (*DB, error) {
+	if path == "" {
+		return nil, posdesk.Errorf(posdesk.EINVALID, "No database path given.")
+	}
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return nil, &posdesk.Error{Code: posdesk.EINTERNAL, Format: "Cannot create the data folder %s.", Args: []any{dir}, Err: err}
+		}
+	}
+	db := &DB{Path: path, Now: time.Now}
+	var err error
+	if db.write, err = sql.Open("sqlite", DSN(path, false)); err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	db.write.SetMaxOpenConns(1)
+	db.write.SetConnMaxIdleTime(0)
+	if err := db.write.Ping(); err != nil {
+		db.write.Close()
+		return nil, openError(path, err)
+	}
+	if err := db.migrate(context.Background()); err != nil {
+		db.write.Close()
+		return nil, err
+	}
+	if db.read, err = sql.Open("sqlite", DSN(path, true)); err != nil {
+		db.write.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	db.read.SetMaxOpenConns(4)
+	return db, nil
+}
+
+func openError(path string, err error) error {
+	var se *sqlite3.Error
+	if errors.As(err, &se) && se.Code()&0xff == sqlite3lib.SQLITE_NOTADB {
+		return &posdesk.Error{Code: posdesk.EINVALID, Format: "%s is not a posdesk database (or it is damaged).", Args: []any{path}, Err: err}
+	}
+	return &posdesk.Error{Code: posdesk.EINTERNAL, Format: "Cannot open the database %s.", Args: []any{path}, Err: err}
+}
+
+// Close closes the database.
+func (db *DB) Close() error {
+	var errs []error
+	if db.read != nil {
+		errs = append(errs, db.read.Close())
+	}
+	if db.write != nil {
+		errs = append(errs, db.write.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// Writer returns the single writing connection pool, for adapters in this package's tests and
+// for maintenance (backup, check).
+func (db *DB) Writer() *sql.DB { return db.write }
+
+// Reader returns the read-only pool.
+func (db *DB) Reader() *sql.DB { return db.read }
+
+func (db *DB) now() time.Time { return db.Now().UTC() }
+
+// migrate applies the embedded migrations that are not yet recorded, each in one transaction.
+func (db *DB) migrate(ctx context.Context) error {
+	if _, err := db.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL) STRICT`); err != nil {
+		return fmt.Errorf("create schema_migrations: %w", err)
+	}
+	names, err := fs.Glob(migrationFS, "migrations/*.sql")
+	if err != nil {
+		return err
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		base := filepath.Base(name)
+		num, _, ok := strings.Cut(base, "_")
+		version, err := strconv.Atoi(num)
+		if !ok || err != nil {
+			return fmt.Errorf("migration %s: name must start with a number", base)
+		}
+		var n int
+		if err := db.write.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, version).Scan(&n); err != nil {
+			return fmt.Errorf("read schema_migrations: %w", err)
+		}
+		if n > 0 {
+			continue
+		}
+		body, err := fs.ReadFile(migrationFS, name)
+		if err != nil {
+			return err
+		}
+		tx, err := db.write.BeginTx(ctx, nil)
+		if err != nil {
+			return fmt.Errorf("migration %s: %w", base, err)
+		}
+		if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("migration %s: %w", base, err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`, version, base, db.now().Unix()); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("migration %s: %w", base, err)
+		}
+		if err := tx.Commit(); err != nil {
+			return fmt.Errorf("migration %s: %w", base, err)
+		}
+	}
+	return nil
+}
+
+// Tx is a write transaction with the acting user and the time it started.
+type Tx struct {
+	*sql.Tx
+	db  *DB
+	ctx context.Context
+	now time.Time
+}
+
+// begin starts a write transaction (BEGIN IMMEDIATE, from the DSN).
+func (db *DB) begin(ctx context.Context) (*Tx, error) {
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, dbError(err)
+	}
+	return &Tx{Tx: tx, db: db, ctx: ctx, now: db.now()}, nil
+}
+
+// dbError turns driver errors into domain errors a shop owner can act on.
+func dbError(err error) error {
+	if err == nil {
+		return nil
+	}
+	var pe *posdesk.Error
+	if errors.As(err, &pe) {
+		return err
+	}
+	var es posdesk.Errors
+	if errors.As(err, &es) {
+		return err
+	}
+	var se *sqlite3.Error
+	if errors.As(err, &se) {
+		switch se.Code() & 0xff {
+		case sqlite3lib.SQLITE_FULL:
+			return &posdesk.Error{Code: posdesk.EINTERNAL, Format: "The disk is full: nothing was saved. Free some space and try again.", Err: err}
+		case sqlite3lib.SQLITE_BUSY, sqlite3lib.SQLITE_LOCKED:
+			return &posdesk.Error{Code: posdesk.ECONFLICT, Format: "The database is busy with another task; nothing was saved. Try again in a moment.", Err: err}
+		case sqlite3lib.SQLITE_READONLY:
+			return &posdesk.Error{Code: posdesk.EFORBIDDEN, Format: "The database is open read-only; nothing was saved.", Err: err}
+		case sqlite3lib.SQLITE_CONSTRAINT:
+			return &posdesk.Error{Code: posdesk.ECONFLICT, Format: "This change clashes with a record already saved.", Err: err}
+		case sqlite3lib.SQLITE_CORRUPT, sqlite3lib.SQLITE_NOTADB:
+			return &posdesk.Error{Code: posdesk.EINTERNAL, Format: "The database file is damaged. Run posdesk check, then restore a backup.", Err: err}
+		}
+	}
+	if errors.Is(err, context.Canceled) {
+		return &posdesk.Error{Code: posdesk.EINVALID, Format: "Cancelled; nothing was saved.", Err: err}
+	}
+	return posdesk.Internal(err)
+}
+
+// audit appends an entry to the hash-chained audit trail inside tx. old and new are marshalled to
+// JSON (nil gives ""). The entry's hash covers its fields and the previous entry's hash, so
+// editing, deleting, reordering or truncating entries breaks the chain.
+func (tx *Tx) audit(action, entity string, entityID int64, old, new any) error {
+	enc := func(v any) (string, error) {
+		if v == nil {
+			return "", nil
+		}
+		b, err := json.Marshal(v)
+		if err != nil {
+			return "", err
+		}
+		return posdesk.MaskText(string(b)), nil
+	}
+	o, err := enc(old)
+	if err != nil {
+		return fmt.Errorf("audit: %w", err)
+	}
+	n, err := enc(new)
+	if err != nil {
+		return fmt.Errorf("audit: %w", err)
+	}
+	e := posdesk.AuditEntry{Time: tx.now, Actor: posdesk.ActorName(tx.ctx), Action: action, Entity: entity, EntityID: entityID, Old: o, New: n}
+	var prevSeq sql.NullInt64
+	var prevHash sql.NullString
+	err = tx.QueryRowContext(tx.ctx, `SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1`).Scan(&prevSeq, &prevHash)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("audit: %w", err)
+	}
+	e.Seq = prevSeq.Int64 + 1
+	e.PrevHash = prevHash.String
+	e.Hash = AuditHash(e)
+	_, err = tx.ExecContext(tx.ctx, `INSERT INTO audit_log (seq, time, actor, action, entity, entity_id, old, new, prev_hash, hash)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, e.Seq, e.Time.Format(time.RFC3339Nano), e.Actor, e.Action, e.Entity, e.EntityID, e.Old, e.New, e.PrevHash, e.Hash)
+	if err != nil {
+		return fmt.Errorf("audit: %w", err)
+	}
+	return nil
+}
+
+// AuditHash returns the hex SHA-256 of an audit entry's fields and its PrevHash.
+func AuditHash(e posdesk.AuditEntry) string {
+	h := sha256.New()
+	for _, f := range []string{strconv.FormatInt(e.Seq, 10), e.Time.UTC().Format(time.RFC3339Nano), e.Actor, e.Action, e.Entity, strconv.FormatInt(e.EntityID, 10), e.Old, e.New, e.PrevHash} {
+		fmt.Fprintf(h, "%d:%s;", len(f), f)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// authorize checks the acting user may do action; a refusal is written to the audit trail in
+// its own transaction, so it is recorded even though the change is not made.
+func (db *DB) authorize(ctx context.Context, action posdesk.Action, entity string, id int64) error {
+	err := posdesk.Authorize(ctx, action)
+	if err == nil {
+		return nil
+	}
+	if tx, berr := db.begin(ctx); berr == nil {
+		defer tx.Rollback()
+		if tx.audit("denied", entity, id, nil, map[string]string{"action": string(action)}) == nil {
+			tx.Commit()
+		}
+	}
+	return err
+}
+
+func unix(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.Unix()
+}
+
+func fromUnix(s int64) time.Time {
+	if s == 0 {
+		return time.Time{}
+	}
+	return time.Unix(s, 0).UTC()
+}

@@ -1,0 +1,403 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/posdesk/posdesk/internal/posdesk"
+)
+
+// Ensure DB implements the ledger service.
+var _ posdesk.TransactionService = (*DB)(nil)
+
+const txColumns = `id, time, amount_minor, currency, kind, channel, status, merchant, terminal, batch, trace,
+	rrn, auth_code, scheme, card, note, coalesce(original_id, 0), source, coalesce(import_batch_id, 0),
+	coalesce(voided_at, 0), void_reason, voided_by, created_at, created_by, updated_at`
+
+type scanner interface{ Scan(dest ...any) error }
+
+func scanTransaction(s scanner) (*posdesk.Transaction, error) {
+	var t posdesk.Transaction
+	var tm, minor, voided, created, updated int64
+	var cur string
+	err := s.Scan(&t.ID, &tm, &minor, &cur, &t.Kind, &t.Channel, &t.Status, &t.Merchant, &t.Terminal, &t.Batch, &t.Trace,
+		&t.RRN, &t.AuthCode, &t.Scheme, &t.Card, &t.Note, &t.OriginalID, &t.Source, &t.ImportBatchID,
+		&voided, &t.VoidReason, &t.VoidedBy, &created, &t.CreatedBy, &updated)
+	if err != nil {
+		return nil, err
+	}
+	t.Time, t.Amount = fromUnix(tm), posdesk.NewMoney(minor, cur)
+	t.VoidedAt, t.CreatedAt, t.UpdatedAt = fromUnix(voided), fromUnix(created), fromUnix(updated)
+	return &t, nil
+}
+
+// FindTransactionByID returns the ledger record with id, or ENOTFOUND.
+func (db *DB) FindTransactionByID(ctx context.Context, id int64) (*posdesk.Transaction, error) {
+	return findTransactionByID(ctx, db.read, id)
+}
+
+type querier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+func findTransactionByID(ctx context.Context, q querier, id int64) (*posdesk.Transaction, error) {
+	t, err := scanTransaction(q.QueryRowContext(ctx, `SELECT `+txColumns+` FROM transactions WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, posdesk.Errorf(posdesk.ENOTFOUND, "Transaction %d does not exist.", id)
+	} else if err != nil {
+		return nil, dbError(err)
+	}
+	return t, nil
+}
+
+// where builds the WHERE clause of a filter.
+func txWhere(f posdesk.TransactionFilter) (string, []any) {
+	var conds []string
+	var args []any
+	if !f.IncludeVoided {
+		conds = append(conds, "voided_at IS NULL")
+	}
+	if !f.From.IsZero() {
+		conds, args = append(conds, "time >= ?"), append(args, f.From.Unix())
+	}
+	if !f.To.IsZero() {
+		conds, args = append(conds, "time < ?"), append(args, f.To.Unix())
+	}
+	in := func(col string, vals []string) {
+		if len(vals) == 0 {
+			return
+		}
+		conds = append(conds, col+" IN ("+strings.TrimSuffix(strings.Repeat("?,", len(vals)), ",")+")")
+		for _, v := range vals {
+			args = append(args, v)
+		}
+	}
+	in("status", strs(f.Statuses))
+	in("kind", strs(f.Kinds))
+	in("channel", strs(f.Channels))
+	if f.Terminal != "" {
+		conds, args = append(conds, "terminal = ?"), append(args, strings.TrimSpace(f.Terminal))
+	}
+	if f.MinAmount != nil {
+		conds, args = append(conds, "amount_minor >= ?"), append(args, f.MinAmount.Minor())
+	}
+	if f.MaxAmount != nil {
+		conds, args = append(conds, "amount_minor <= ?"), append(args, f.MaxAmount.Minor())
+	}
+	if f.ImportBatchID != 0 {
+		conds, args = append(conds, "import_batch_id = ?"), append(args, f.ImportBatchID)
+	}
+	if q := strings.TrimSpace(f.Query); q != "" {
+		// Exact identifiers use their indexes; the note is searched by trigrams (3+ characters)
+		// or, for shorter text, by a scan.
+		sub := []string{"SELECT id FROM transactions WHERE rrn = ?", "SELECT id FROM transactions WHERE trace = ?",
+			"SELECT id FROM transactions WHERE auth_code = ?", "SELECT id FROM transactions WHERE card_last4 = ?"}
+		args = append(args, q, q, q, q)
+		if len([]rune(q)) >= 3 {
+			sub = append(sub, "SELECT rowid FROM transactions_note_fts WHERE transactions_note_fts MATCH ?")
+			args = append(args, `"`+strings.ReplaceAll(q, `"`, `""`)+`"`)
+		} else {
+			sub = append(sub, "SELECT id FROM transactions WHERE note LIKE ? ESCAPE '\\'")
+			args = append(args, "%"+likeEscape(q)+"%")
+		}
+		conds = append(conds, "id IN ("+strings.Join(sub, " UNION ")+")")
+	}
+	if len(conds) == 0 {
+		return "", args
+	}
+	return " WHERE " + strings.Join(conds, " AND "), args
+}
+
+func likeEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+func strs[T ~string](vs []T) []string {
+	out := make([]string, len(vs))
+	for i, v := range vs {
+		out[i] = string(v)
+	}
+	return out
+}
+
+// FindTransactions returns one page of ledger records, newest first, and the next page's cursor.
+func (db *DB) FindTransactions(ctx context.Context, f posdesk.TransactionFilter) ([]*posdesk.Transaction, *posdesk.TxCursor, error) {
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 100
+	}
+	where, args := txWhere(f)
+	if f.After != nil {
+		cond := "(time < ? OR (time = ? AND id < ?))"
+		if where == "" {
+			where = " WHERE " + cond
+		} else {
+			where += " AND " + cond
+		}
+		t := f.After.Time.Unix()
+		args = append(args, t, t, f.After.ID)
+	}
+	args = append(args, limit+1)
+	rows, err := db.read.QueryContext(ctx, `SELECT `+txColumns+` FROM transactions`+where+` ORDER BY time DESC, id DESC LIMIT ?`, args...)
+	if err != nil {
+		return nil, nil, dbError(err)
+	}
+	defer rows.Close()
+	out := make([]*posdesk.Transaction, 0, limit)
+	for rows.Next() {
+		t, err := scanTransaction(rows)
+		if err != nil {
+			return nil, nil, dbError(err)
+		}
+		out = append(out, t)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, dbError(err)
+	}
+	var next *posdesk.TxCursor
+	if len(out) > limit {
+		out = out[:limit]
+		last := out[limit-1]
+		next = &posdesk.TxCursor{Time: last.Time, ID: last.ID}
+	}
+	return out, next, nil
+}
+
+// SumTransactions returns count and amount per status and currency for the filter.
+func (db *DB) SumTransactions(ctx context.Context, f posdesk.TransactionFilter) ([]posdesk.TxTotal, error) {
+	where, args := txWhere(f)
+	rows, err := db.read.QueryContext(ctx, `SELECT status, currency, count(*), sum(amount_minor) FROM transactions`+where+` GROUP BY status, currency ORDER BY status, currency`, args...)
+	if err != nil {
+		return nil, dbError(err)
+	}
+	defer rows.Close()
+	var out []posdesk.TxTotal
+	for rows.Next() {
+		var t posdesk.TxTotal
+		var sum int64
+		if err := rows.Scan(&t.Status, &t.Currency, &t.Count, &sum); err != nil {
+			return nil, dbError(err)
+		}
+		t.Amount = posdesk.NewMoney(sum, t.Currency)
+		out = append(out, t)
+	}
+	return out, dbError(rows.Err())
+}
+
+// CreateTransaction masks, validates and stores t.
+func (db *DB) CreateTransaction(ctx context.Context, t *posdesk.Transaction) error {
+	if err := db.authorize(ctx, posdesk.ActCreateTransaction, "transaction", 0); err != nil {
+		return err
+	}
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := createTransaction(tx, t); err != nil {
+		return err
+	}
+	return dbError(tx.Commit())
+}
+
+// createTransaction inserts t inside tx and writes its audit entry. Other stores (incidents,
+// imports) call it to create ledger records in their own transactions.
+func createTransaction(tx *Tx, t *posdesk.Transaction) error {
+	t.Normalize()
+	if err := t.Validate(); err != nil {
+		return err
+	}
+	if t.OriginalID != 0 {
+		if _, err := findTransactionByID(tx.ctx, tx, t.OriginalID); err != nil {
+			return posdesk.Invalid("original", "The original transaction %d does not exist.", t.OriginalID)
+		}
+	}
+	t.CreatedAt, t.UpdatedAt = tx.now, tx.now
+	if t.CreatedBy == "" {
+		t.CreatedBy = posdesk.ActorName(tx.ctx)
+	}
+	res, err := tx.ExecContext(tx.ctx, `INSERT INTO transactions (time, amount_minor, currency, kind, channel, status, merchant,
+		terminal, batch, trace, rrn, auth_code, scheme, card, card_last4, note, original_id, source, import_batch_id,
+		created_at, created_by, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		t.Time.Unix(), t.Amount.Minor(), t.Amount.Currency, t.Kind, t.Channel, t.Status, t.Merchant,
+		t.Terminal, t.Batch, t.Trace, t.RRN, t.AuthCode, t.Scheme, t.Card, posdesk.CardLast4(t.Card), t.Note,
+		nullID(t.OriginalID), t.Source, nullID(t.ImportBatchID), unix(t.CreatedAt), t.CreatedBy, unix(t.UpdatedAt))
+	if err != nil {
+		return dbError(err)
+	}
+	if t.ID, err = res.LastInsertId(); err != nil {
+		return dbError(err)
+	}
+	return tx.audit("transaction.create", "transaction", t.ID, nil, auditTx(t))
+}
+
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+// auditTx is the JSON shape of a transaction in the audit trail.
+func auditTx(t *posdesk.Transaction) map[string]any {
+	return map[string]any{
+		"time": t.Time.Format("2006-01-02T15:04:05Z"), "amount": t.Amount.Plain(), "currency": t.Amount.Currency,
+		"kind": t.Kind, "channel": t.Channel, "status": t.Status, "merchant": t.Merchant, "terminal": t.Terminal,
+		"batch": t.Batch, "trace": t.Trace, "rrn": t.RRN, "auth": t.AuthCode, "scheme": t.Scheme, "card": t.Card, "note": t.Note,
+	}
+}
+
+// UpdateTransaction corrects a ledger record. The old values are kept in the audit trail with the
+// reason.
+func (db *DB) UpdateTransaction(ctx context.Context, id int64, upd posdesk.TransactionUpdate) (*posdesk.Transaction, error) {
+	if err := db.authorize(ctx, posdesk.ActEditTransaction, "transaction", id); err != nil {
+		return nil, err
+	}
+	reason := posdesk.MaskText(strings.TrimSpace(upd.Reason))
+	if reason == "" {
+		return nil, posdesk.Invalid("reason", "Say why the record is corrected; the old values are kept with your reason.")
+	}
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	t, err := findTransactionByID(ctx, tx, id)
+	if err != nil {
+		return nil, err
+	}
+	if t.Voided() {
+		return nil, posdesk.Errorf(posdesk.ECONFLICT, "Transaction %d was voided and cannot be changed.", id)
+	}
+	old := auditTx(t)
+	upd.Apply(t)
+	t.Normalize()
+	if err := t.Validate(); err != nil {
+		return nil, err
+	}
+	t.UpdatedAt = tx.now
+	_, err = tx.ExecContext(ctx, `UPDATE transactions SET time = ?, amount_minor = ?, currency = ?, kind = ?, channel = ?,
+		status = ?, merchant = ?, terminal = ?, batch = ?, trace = ?, rrn = ?, auth_code = ?, scheme = ?, card = ?,
+		card_last4 = ?, note = ?, updated_at = ? WHERE id = ?`,
+		t.Time.Unix(), t.Amount.Minor(), t.Amount.Currency, t.Kind, t.Channel, t.Status, t.Merchant, t.Terminal,
+		t.Batch, t.Trace, t.RRN, t.AuthCode, t.Scheme, t.Card, posdesk.CardLast4(t.Card), t.Note, unix(t.UpdatedAt), id)
+	if err != nil {
+		return nil, dbError(err)
+	}
+	nw := auditTx(t)
+	nw["reason"] = reason
+	if err := tx.audit("transaction.update", "transaction", id, old, nw); err != nil {
+		return nil, err
+	}
+	return t, dbError(tx.Commit())
+}
+
+// VoidTransaction marks a ledger record as entered by mistake, keeping it with the reason.
+func (db *DB) VoidTransaction(ctx context.Context, id int64, reason string) error {
+	if err := db.authorize(ctx, posdesk.ActVoidTransaction, "transaction", id); err != nil {
+		return err
+	}
+	reason = posdesk.MaskText(strings.TrimSpace(reason))
+	if reason == "" {
+		return posdesk.Invalid("reason", "Say why the record is voided; it stays in the ledger with your reason.")
+	}
+	if len([]rune(reason)) > posdesk.MaxReasonLen {
+		return posdesk.Invalid("reason", "Reason is too long: at most %d characters.", posdesk.MaxReasonLen)
+	}
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	t, err := findTransactionByID(ctx, tx, id)
+	if err != nil {
+		return err
+	}
+	if t.Voided() {
+		return posdesk.Errorf(posdesk.ECONFLICT, "Transaction %d is already voided.", id)
+	}
+	by := posdesk.ActorName(ctx)
+	if _, err := tx.ExecContext(ctx, `UPDATE transactions SET voided_at = ?, void_reason = ?, voided_by = ?, updated_at = ? WHERE id = ?`,
+		unix(tx.now), reason, by, unix(tx.now), id); err != nil {
+		return dbError(err)
+	}
+	if err := tx.audit("transaction.void", "transaction", id, nil, map[string]string{"reason": reason}); err != nil {
+		return err
+	}
+	return dbError(tx.Commit())
+}
+
+// Setting returns the value of a shop setting, or def when it is not set.
+func (db *DB) Setting(ctx context.Context, key, def string) (string, error) {
+	var v string
+	err := db.read.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return def, nil
+	} else if err != nil {
+		return "", dbError(err)
+	}
+	return v, nil
+}
+
+// SetSetting stores a shop setting, with an audit entry.
+func (db *DB) SetSetting(ctx context.Context, key, value string) error {
+	if err := db.authorize(ctx, posdesk.ActEditSettings, "setting", 0); err != nil {
+		return err
+	}
+	value = posdesk.MaskText(value)
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var old sql.NullString
+	if err := tx.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&old); err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return dbError(err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value); err != nil {
+		return dbError(err)
+	}
+	if err := tx.audit("setting.set", "setting", 0, map[string]string{key: old.String}, map[string]string{key: value}); err != nil {
+		return err
+	}
+	return dbError(tx.Commit())
+}
+
+// Check runs SQLite's integrity_check and foreign_key_check and returns every problem found.
+func (db *DB) Check(ctx context.Context) ([]string, error) {
+	var problems []string
+	rows, err := db.write.QueryContext(ctx, `PRAGMA integrity_check`)
+	if err != nil {
+		return nil, dbError(err)
+	}
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			rows.Close()
+			return nil, dbError(err)
+		}
+		if s != "ok" {
+			problems = append(problems, "integrity_check: "+s)
+		}
+	}
+	rows.Close()
+	rows, err = db.write.QueryContext(ctx, `PRAGMA foreign_key_check`)
+	if err != nil {
+		return nil, dbError(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var table, parent string
+		var rowid sql.NullInt64
+		var fkid int
+		if err := rows.Scan(&table, &rowid, &parent, &fkid); err != nil {
+			return nil, dbError(err)
+		}
+		problems = append(problems, fmt.Sprintf("foreign_key_check: %s row %d refers to a missing %s", table, rowid.Int64, parent))
+	}
+	return problems, dbError(rows.Err())
+}
