@@ -316,7 +316,11 @@ func (r *Renderer) prepare(ctx context.Context, p *Packet, preset Preset) []*exh
 		case ExhibitPDF:
 			e.doc, e.problem = readPDFBounded(e.src.Original, r.pdfTimeout())
 		case ExhibitText:
-			e.log, e.logTruncated = logLines(e.src.Original, monoCols)
+			data := e.src.Upright // the UTF-8 copy, when the caller has one
+			if len(data) == 0 {
+				data = e.src.Original
+			}
+			e.log, e.logTruncated = logLines(data, monoCols)
 		default:
 			data := e.src.Upright
 			if len(data) == 0 {
@@ -411,9 +415,11 @@ func kindOf(e *Exhibit) ExhibitKind {
 	return ExhibitPhoto
 }
 
-// exhibitName returns the exhibit's ASCII file-safe name of at most 16 characters: the given
-// Name when it already is one, else "E03-" plus the original file name's ASCII part, with its
-// extension.
+// ExhibitName returns the name exhibit number n gets in a packet: an ASCII file-safe name of at
+// most 16 characters (Mastercard's rule): e.Name when it already is one, else "E03-" plus the
+// ASCII part of the original file name (or the exhibit kind), with its extension.
+func ExhibitName(n int, e *Exhibit) string { return exhibitName(n, e) }
+
 func exhibitName(n int, e *Exhibit) string {
 	if e.Name != "" && len(e.Name) <= 16 && fileSafe(strings.TrimSuffix(e.Name, path.Ext(e.Name)))+path.Ext(e.Name) == e.Name {
 		return e.Name
