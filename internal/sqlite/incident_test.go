@@ -1,12 +1,17 @@
 package sqlite_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"image"
+	"image/color"
+	"image/png"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/posdesk/posdesk/internal/attach"
 	"github.com/posdesk/posdesk/internal/posdesk"
 	"github.com/posdesk/posdesk/internal/sqlite"
 )
@@ -493,4 +498,97 @@ func luhn(prefix string) string {
 		}
 	}
 	panic("unreachable")
+}
+
+// pngFile returns a small PNG image made in code.
+func pngFile(tb testing.TB, w, h int, shade uint8) []byte {
+	tb.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			img.Set(x, y, color.RGBA{shade, uint8(x), uint8(y), 255})
+		}
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		tb.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func TestAttachmentsThroughStorage(t *testing.T) {
+	db := MustOpenDB(t)
+	ctx := actingAs("li", posdesk.RoleCashier)
+	inc := MustCreateIncident(t, db, ctx, posdesk.IncidentChargedButFailed, "58", "")
+	intake := func(name string, data []byte) (*posdesk.Attachment, error) {
+		return attach.Intake(name, bytes.NewReader(data), attach.Options{Caption: "slip"})
+	}
+	good, err := intake("sms.png", pngFile(t, 320, 200, 10))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.AddAttachment(ctx, inc.ID, good); err != nil {
+		t.Fatal(err)
+	}
+	// Bad files are refused by the intake, before storage: nothing is saved for them.
+	full := pngFile(t, 320, 200, 99)
+	for name, data := range map[string][]byte{
+		"cut.png":   full[:len(full)/2],
+		"empty.jpg": nil,
+		"notes.jpg": []byte("this is a text file, not a photo\n"),
+	} {
+		if _, err := intake(name, data); err == nil {
+			t.Errorf("%s accepted", name)
+		} else if !strings.Contains(err.Error(), name) {
+			t.Errorf("%s: message does not name the file: %v", name, err)
+		}
+	}
+	// An attachment whose data does not match its checksum is refused by storage.
+	broken, _ := intake("other.png", full)
+	broken.Original = broken.Original[:len(broken.Original)-1]
+	broken.Size--
+	if err := db.AddAttachment(ctx, inc.ID, broken); posdesk.ErrorField(err) != "file" {
+		t.Errorf("checksum mismatch: %v", err)
+	}
+	// The same file twice is a clear conflict naming it.
+	again, _ := intake("sms-copy.png", pngFile(t, 320, 200, 10))
+	err = db.AddAttachment(ctx, inc.ID, again)
+	if posdesk.ErrorCode(err) != posdesk.ECONFLICT || !strings.Contains(err.Error(), "sms.png") || !strings.Contains(err.Error(), inc.Number) {
+		t.Errorf("duplicate: %v", err)
+	}
+	// A second good file is kept beside the first; the incident is intact.
+	second, _ := intake("receipt.png", full)
+	if err := db.AddAttachment(ctx, inc.ID, second); err != nil {
+		t.Fatal(err)
+	}
+	list, err := db.FindAttachments(ctx, inc.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list) != 2 || list[0].FileName != "sms.png" || list[1].FileName != "receipt.png" {
+		t.Fatalf("attachments %v", list)
+	}
+	if list[0].Original != nil || len(list[0].Thumbnail) == 0 || list[0].Width != 320 || list[0].Caption != "slip" {
+		t.Errorf("listed attachment: original loaded %v, thumbnail %d bytes, width %d", list[0].Original != nil, len(list[0].Thumbnail), list[0].Width)
+	}
+	whole, err := db.FindAttachmentByID(ctx, list[1].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(whole.Original, full) || len(whole.Normalized) == 0 {
+		t.Errorf("original not kept byte for byte")
+	}
+	got, _ := db.FindIncidentByID(ctx, inc.ID)
+	if got.AttachmentCount != 2 || got.Status != posdesk.IncidentOpen || got.Events[len(got.Events)-1].Detail != "receipt.png" {
+		t.Errorf("incident after attaching: %d attachments, status %s", got.AttachmentCount, got.Status)
+	}
+	if n := countRows(t, db, "attachments"); n != 2 {
+		t.Errorf("%d attachment rows, want 2", n)
+	}
+	if _, err := db.FindAttachments(ctx, 999); posdesk.ErrorCode(err) != posdesk.ENOTFOUND {
+		t.Errorf("attachments of a missing incident: %v", err)
+	}
+	if err := db.AddAttachment(ctx, 999, second); posdesk.ErrorCode(err) != posdesk.ENOTFOUND {
+		t.Errorf("attaching to a missing incident: %v", err)
+	}
 }
