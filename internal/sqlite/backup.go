@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -545,4 +546,95 @@ func copyToTemp(src, dir string) (string, error) {
 		return "", dbError(fmt.Errorf("copy backup: %w", err))
 	}
 	return out.Name(), out.Close()
+}
+
+// AnchorResult is the outcome of checking the live audit trail against the head one backup
+// recorded.
+type AnchorResult struct {
+	Backup *BackupInfo
+	// Skipped says why the backup was not used as an anchor (nil when it was): it belongs to
+	// another database, or to a line of history a restore gave up.
+	Skipped *posdesk.Error
+	// Err is nil when the live trail still holds the backup's head entry unchanged.
+	Err error
+}
+
+// CheckBackupAnchors checks the live trail against every posdesk backup in folder: each backup
+// recorded the audit head when it was taken, so the live trail must still hold that entry with
+// that hash. A trail cut back or rewritten after a backup fails here even when its own chain and
+// head row were made consistent. Backups of other databases are skipped (their first entry
+// differs and they were taken from another file), and so are backups taken between the moment a
+// restored backup was made and the restore itself: the restore gave those entries up on purpose,
+// and the trail records it.
+func (db *DB) CheckBackupAnchors(ctx context.Context, folder string) ([]AnchorResult, error) {
+	entries, err := os.ReadDir(folder)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	} else if err != nil {
+		return nil, &posdesk.Error{Code: posdesk.EINTERNAL, Format: "Cannot read the backup folder %s.", Args: []any{folder}, Err: err}
+	}
+	type window struct{ from, to time.Time }
+	var given []window
+	restores, err := db.FindAuditEntries(ctx, posdesk.AuditFilter{Action: "restore", Limit: 1000})
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range restores {
+		var v struct {
+			TakenAt time.Time `json:"taken_at"`
+		}
+		if json.Unmarshal([]byte(r.New), &v) == nil && !v.TakenAt.IsZero() {
+			given = append(given, window{v.TakenAt, r.Time})
+		}
+	}
+	var first string
+	if err := db.read.QueryRowContext(ctx, `SELECT hash FROM audit_log WHERE seq = 1`).Scan(&first); err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, dbError(err)
+	}
+	self := absPath(db.Path)
+	var out []AnchorResult
+	for _, e := range entries {
+		if e.IsDir() || !strings.HasSuffix(e.Name(), ".db") {
+			continue
+		}
+		path := filepath.Join(folder, e.Name())
+		info, bfirst, err := backupAnchor(ctx, path)
+		if err != nil {
+			continue // not a posdesk backup
+		}
+		r := AnchorResult{Backup: info}
+		switch {
+		case info.Source != self && bfirst != first:
+			r.Skipped = posdesk.Errorf(posdesk.ENOTFOUND, "Not used: it was taken from another database.")
+		default:
+			for _, w := range given {
+				if info.TakenAt.After(w.from) && !info.TakenAt.After(w.to) {
+					r.Skipped = posdesk.Errorf(posdesk.ENOTFOUND, "Not used: the restore of %s gave up the entries it holds.", w.to.UTC().Format(time.RFC3339))
+				}
+			}
+		}
+		if r.Skipped == nil {
+			r.Err = checkAnchor(ctx, db.read, info.Head, e.Name())
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// backupAnchor reads a backup's record and the hash of its first audit entry.
+func backupAnchor(ctx context.Context, path string) (*BackupInfo, string, error) {
+	b, err := sql.Open("sqlite", fileDSN(path, true))
+	if err != nil {
+		return nil, "", err
+	}
+	defer b.Close()
+	info, err := readBackupInfo(ctx, b, path)
+	if err != nil {
+		return nil, "", err
+	}
+	var first string
+	if err := b.QueryRowContext(ctx, `SELECT hash FROM audit_log WHERE seq = 1`).Scan(&first); err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, "", err
+	}
+	return info, first, nil
 }
