@@ -227,6 +227,14 @@ func checkAnchor(ctx context.Context, q querier, a posdesk.AuditHead, source str
 		return dbError(err)
 	}
 	if !strings.HasPrefix(hash, strings.ToLower(a.Hash)) {
+		// A restore gives up the entries after the backup's head on purpose: say so when one
+		// happened at or before the anchor's entry.
+		var rseq int64
+		var rtime string
+		err := q.QueryRowContext(ctx, `SELECT seq, time FROM audit_log WHERE action = 'restore' AND seq <= ? ORDER BY seq DESC LIMIT 1`, a.Seq).Scan(&rseq, &rtime)
+		if err == nil {
+			return posdesk.Errorf(posdesk.ECONFLICT, "Audit entry %[1]d differs from the one %[2]s recorded. A backup was restored at entry %[3]d (%[4]s): if %[2]s was taken before that restore, it belongs to the history the restore gave up.", a.Seq, source, rseq, rtime)
+		}
 		return posdesk.Errorf(posdesk.ECONFLICT, "Audit entry %[1]d differs from the one %[2]s recorded: the trail was rewritten.", a.Seq, source)
 	}
 	return nil
