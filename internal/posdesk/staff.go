@@ -271,6 +271,36 @@ type AuditService interface {
 	AuditHead(ctx context.Context) (AuditHead, error)
 	// FindAuditEntries returns entries newest first.
 	FindAuditEntries(ctx context.Context, f AuditFilter) ([]*AuditEntry, error)
+	// VerifyAudit checks the whole chain and returns the last hash and the number of entries.
+	// When the chain is broken, firstBad is the first entry found wrong and err (ECONFLICT)
+	// says what is wrong with it; any other err means the check could not run.
+	VerifyAudit(ctx context.Context) (head string, n int, firstBad *AuditEntry, err error)
+}
+
+// BackupInfo describes a backup file: when it was taken, from which database, and the audit
+// head it holds (an anchor for the audit check).
+type BackupInfo struct {
+	Path          string
+	TakenAt       time.Time
+	Source        string // the database the backup was taken from
+	Head          AuditHead
+	SchemaVersion int
+	Size          int64 // bytes
+	// RestoredAt is set on the record a restored database keeps: when it was restored.
+	RestoredAt time.Time
+}
+
+// BackupService takes backups of the shop's records. Restoring replaces the database itself,
+// so it is not a service method: the program closes the database, restores, and opens it again.
+type BackupService interface {
+	// Backup writes a consistent copy of everything to dest (owners only); dest must not exist.
+	Backup(ctx context.Context, dest string) (*BackupInfo, error)
+	// AutoBackup takes today's automatic backup unless it exists (info is then nil) and deletes
+	// the automatic backups older than the days kept.
+	AutoBackup(ctx context.Context) (info *BackupInfo, removed []string, err error)
+	// BackupSettings returns the automatic backup folder and how many days of backups are kept
+	// (0: all).
+	BackupSettings(ctx context.Context) (folder string, keepDays int, err error)
 }
 
 // ParseAuditHead reads an anchor written as "SEQ:HEX" (AuditHead.Short, or with the full hash),

@@ -20,18 +20,11 @@ import (
 	"github.com/posdesk/posdesk/internal/posdesk"
 )
 
-// BackupInfo describes a backup file: when it was taken, from which database, and the audit
-// head it holds (an anchor for posdesk check).
-type BackupInfo struct {
-	Path          string
-	TakenAt       time.Time
-	Source        string // the database the backup was taken from
-	Head          posdesk.AuditHead
-	SchemaVersion int
-	Size          int64
-	// RestoredAt is set on the row a restored database keeps: when it was restored.
-	RestoredAt time.Time
-}
+// BackupInfo describes a backup file (see posdesk.BackupInfo).
+type BackupInfo = posdesk.BackupInfo
+
+// Ensure DB implements the backup service.
+var _ posdesk.BackupService = (*DB)(nil)
 
 // fileDSN is the DSN of a file posdesk works on outside the live database (a backup being
 // written or checked): rollback journal, full sync, foreign keys.
