@@ -906,6 +906,15 @@ type IncidentService interface {
 	SetIncidentStatus(ctx context.Context, id int64, ch StatusChange) (*Incident, error)
 	// AddContact logs a call, visit or message about an incident.
 	AddContact(ctx context.Context, c *Contact) error
+	// AddAttachment stores a file accepted by the intake (original, normalised copy, thumbnail)
+	// for an incident, in one database transaction. The same file twice on one incident is
+	// ECONFLICT.
+	AddAttachment(ctx context.Context, incidentID int64, a *Attachment) error
+	// FindAttachments returns an incident's attachments in the order they were added, with their
+	// thumbnails but without Original and Normalized (see FindAttachmentByID).
+	FindAttachments(ctx context.Context, incidentID int64) ([]*Attachment, error)
+	// FindAttachmentByID returns one attachment with all its data, or ENOTFOUND.
+	FindAttachmentByID(ctx context.Context, id int64) (*Attachment, error)
 	// EraseIncidentPersonalData removes the customer's name and phone (and the names of customers
 	// in the contact log), keeping the financial record (owners only).
 	EraseIncidentPersonalData(ctx context.Context, id int64) error
