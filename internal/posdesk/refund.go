@@ -702,6 +702,7 @@ type RefundUpdate struct {
 	Due          *Date
 	DueSource    *string
 	Arrival      *Span
+	ExpectedBy   *Date // a date the payer gave; wins over Arrival
 	NextAction   *string
 	NextActionOn *Date
 }
@@ -732,6 +733,9 @@ func (u RefundUpdate) Apply(r *Refund) {
 	}
 	if u.Arrival != nil {
 		r.Arrival = *u.Arrival
+	}
+	if u.ExpectedBy != nil {
+		r.ExpectedBy = *u.ExpectedBy
 	}
 	if u.NextActionOn != nil {
 		r.NextActionOn = *u.NextActionOn
@@ -773,4 +777,23 @@ type RefundService interface {
 	// ApprovalThreshold returns the amount at or above which a refund the shop pays needs a
 	// manager's approval.
 	ApprovalThreshold(ctx context.Context) (Money, error)
+}
+
+// Approver returns the name of the person approving a refund for the user acting in ctx. With a
+// staff login (the acting user has an ID) it is the signed-in user, and by must be empty or name
+// them: nobody approves in someone else's name. Before staff logins exist the approver is named
+// (by), falling back to the acting user's name.
+func Approver(ctx context.Context, by string) (string, error) {
+	by = strings.TrimSpace(by)
+	u := UserFromContext(ctx)
+	if u != nil && u.ID != 0 {
+		if by != "" && !SamePerson(by, u.Name) {
+			return "", Errorf(EFORBIDDEN, "You are signed in as %[1]s and cannot approve in the name of %[2]s.", u.Name, by)
+		}
+		return u.Name, nil
+	}
+	if by == "" && u != nil {
+		by = u.Name
+	}
+	return by, nil
 }
