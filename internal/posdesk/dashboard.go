@@ -113,7 +113,8 @@ type MonthlyReport struct {
 	WrittenOff          Figure   // follow-ups written off in the month (their lost amounts)
 	Outstanding         Figure   // open follow-ups with money outstanding on AsOf
 	Ageing              []Figure // Outstanding by age on AsOf (AgeBuckets)
-	OpenRefunds         []*Refund
+	OpenRefunds         []*Refund        // the follow-ups behind Outstanding, oldest first, as on AsOf
+	IncidentNumbers     map[int64]string // incident ID -> number, for the incidents of OpenRefunds
 }
 
 // DashboardService computes the dashboard and the monthly report.

@@ -265,7 +265,7 @@ func (db *DB) MonthlyReport(ctx context.Context, month, today posdesk.Date) (*po
 	from, to := monthWindow(first)
 	base := posdesk.IncidentSlice{From: from, To: to}
 	var err error
-	if rep.Incidents, err = db.incidentFigure(ctx, "incidents", "Incidents", base); err != nil {
+	if rep.Incidents, err = db.incidentFigure(ctx, "incidents", "Incidents in the month", base); err != nil {
 		return nil, err
 	}
 	if rep.ByKind, err = db.incidentBreakdown(ctx, "i.kind", base, func(k string) (posdesk.IncidentSlice, string) {
@@ -309,6 +309,9 @@ func (db *DB) MonthlyReport(ctx context.Context, month, today posdesk.Date) (*po
 		return nil, err
 	}
 	rep.OpenRefunds = open
+	if rep.IncidentNumbers, err = db.incidentNumbers(ctx, open); err != nil {
+		return nil, err
+	}
 	rep.Outstanding = sumRefundFigure("outstanding", "Outstanding", open)
 	for _, b := range posdesk.AgeBuckets {
 		lo, hi := b.OpenedRange(asOf)
@@ -413,4 +416,32 @@ func (db *DB) refundsAsOf(ctx context.Context, asOf posdesk.Date) ([]*posdesk.Re
 		return out[i].ID < out[j].ID
 	})
 	return out, nil
+}
+
+// incidentNumbers returns the numbers of the incidents the refunds belong to.
+func (db *DB) incidentNumbers(ctx context.Context, rs []*posdesk.Refund) (map[int64]string, error) {
+	out := map[int64]string{}
+	var ids []any
+	for _, r := range rs {
+		if r.IncidentID != 0 {
+			ids = append(ids, r.IncidentID)
+		}
+	}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT id, number FROM incidents WHERE id IN (`+strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",")+`)`, ids...)
+	if err != nil {
+		return nil, dbError(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var n string
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, dbError(err)
+		}
+		out[id] = n
+	}
+	return out, dbError(rows.Err())
 }
