@@ -104,15 +104,15 @@ type MonthlyReport struct {
 	Month Date // its first day
 	AsOf  Date // the month's last day, or today while the month runs
 
-	Incidents           Figure   // incidents that happened in the month
-	ByKind              []Figure // per kind, most first
-	ByCause             []Figure // per cause, most first
-	ByTerminal          []Figure // per terminal of the first linked record, most first
-	Recovered           Figure   // receipts in the month on money owed by banks and acquirers
-	RefundedToCustomers Figure   // receipts in the month on refunds the shop paid
-	WrittenOff          Figure   // follow-ups written off in the month (their lost amounts)
-	Outstanding         Figure   // open follow-ups with money outstanding on AsOf
-	Ageing              []Figure // Outstanding by age on AsOf (AgeBuckets)
+	Incidents           Figure           // incidents that happened in the month
+	ByKind              []Figure         // per kind, most first
+	ByCause             []Figure         // per cause, most first
+	ByTerminal          []Figure         // per terminal of the first linked record, most first
+	Recovered           Figure           // receipts in the month on money owed by banks and acquirers
+	RefundedToCustomers Figure           // receipts in the month on refunds the shop paid
+	WrittenOff          Figure           // follow-ups written off in the month (their lost amounts)
+	Outstanding         Figure           // open follow-ups with money outstanding on AsOf
+	Ageing              []Figure         // Outstanding by age on AsOf (AgeBuckets)
 	OpenRefunds         []*Refund        // the follow-ups behind Outstanding, oldest first, as on AsOf
 	IncidentNumbers     map[int64]string // incident ID -> number, for the incidents of OpenRefunds
 }
