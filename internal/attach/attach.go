@@ -238,16 +238,10 @@ func fill(a *posdesk.Attachment, data []byte) error {
 
 // fillImage checks an image's declared size and data before decoding it, then fills in its
 // size, normalised copy and thumbnail.
-func fillImage(a *posdesk.Attachment, data []byte) (err error) {
+func fillImage(a *posdesk.Attachment, data []byte) error {
 	name, format := a.FileName, formatName(a.MediaType)
-	defer func() {
-		// The standard decoders do not panic on bad input; if one ever does, refuse the file
-		// rather than take the program down.
-		if p := recover(); p != nil {
-			err = withCause(posdesk.Invalid("file", "File %q is a damaged or incomplete %s image (it may have been cut off while copying); take the photo or screenshot again, or copy the file again.", name, format), fmt.Errorf("decoder panic: %v", p))
-		}
-	}()
 	var cfg image.Config
+	var err error
 	switch a.MediaType {
 	case posdesk.MediaJPEG:
 		cfg, err = jpeg.DecodeConfig(bytes.NewReader(data))
@@ -285,15 +279,7 @@ func fillImage(a *posdesk.Attachment, data []byte) (err error) {
 	case need > maxDecodeBytes:
 		return posdesk.Invalid("file", "File %q (%d×%d pixels) would need more than %d MB of memory to open; save it at a lower resolution, or as an ordinary (baseline) JPEG or PNG, and attach it again.", name, cfg.Width, cfg.Height, maxDecodeBytes>>20)
 	}
-	var img image.Image
-	switch a.MediaType {
-	case posdesk.MediaJPEG:
-		img, err = jpeg.Decode(bytes.NewReader(data))
-	case posdesk.MediaPNG:
-		img, err = png.Decode(bytes.NewReader(data))
-	default:
-		img, err = gif.Decode(bytes.NewReader(data))
-	}
+	img, err := decode(a.MediaType, data)
 	if err != nil {
 		return decodeError(name, format, err)
 	}
@@ -305,6 +291,24 @@ func fillImage(a *posdesk.Attachment, data []byte) (err error) {
 	a.Normalized, a.NormalizedType = norm, normType
 	a.Thumbnail, a.ThumbnailType = thumb, thumbType
 	return nil
+}
+
+// decode decodes an image whose header and data size have been checked. The standard decoders
+// do not panic on bad input; if one ever does, the file is refused as damaged rather than taking
+// the program down.
+func decode(mediaType string, data []byte) (img image.Image, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			img, err = nil, fmt.Errorf("decoder panic: %v", p)
+		}
+	}()
+	switch mediaType {
+	case posdesk.MediaJPEG:
+		return jpeg.Decode(bytes.NewReader(data))
+	case posdesk.MediaPNG:
+		return png.Decode(bytes.NewReader(data))
+	}
+	return gif.Decode(bytes.NewReader(data))
 }
 
 // decodeError turns a decoder error into the message for the shop owner.

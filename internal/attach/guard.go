@@ -74,9 +74,11 @@ func checkPNG(data []byte, w, h int) (decodeBytes int64, err error) {
 	return int64(w)*int64(h)*perPixel + 2*rowBytes, nil
 }
 
-// gifMaxRatio bounds LZW expansion: every code is at least 3 bits and expands to at most 4096
-// bytes (the dictionary size), so 8 bits of data give at most 8/3*4096 pixels.
-const gifMaxRatio = 8 * 4096 / 3
+// gifMaxRatio bounds LZW expansion. The i-th code after a clear expands to at most i+1 bytes
+// and is at least log2(i) bits wide; codes are at most 12 bits and strings at most 4096 bytes
+// long. Bytes per bit therefore never exceed 4096/12, and 8 bits of data give at most
+// 8*4096/12 (about 2731) pixels.
+const gifMaxRatio = 8*4096/12 + 1
 
 // checkGIF walks the blocks of a GIF: every frame must lie inside the logical screen (width x
 // height, already checked against the pixel limit) and the first frame, the one that is decoded,

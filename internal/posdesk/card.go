@@ -100,14 +100,15 @@ func CardLast4(masked string) string {
 // MaskText returns s with every card number in it masked: each run of 13 to 19 digits (written
 // together or in groups joined by single spaces or dashes, as people write card numbers) that
 // passes the Luhn check keeps its first 6 and last 4 digits, the others become '*'. Longer runs of
-// digits are searched for such numbers inside them. Free text (notes, stories, captions, imported
-// cells) goes through MaskText before it is stored, logged, exported or printed.
+// digits are searched for such numbers inside them. Full-width digits (０-９, as Chinese input
+// methods type them) count as digits. Free text (notes, stories, captions, imported cells) goes
+// through MaskText before it is stored, logged, exported or printed.
 func MaskText(s string) string {
 	if !hasLongDigitRun(s) {
 		return s
 	}
-	b := []byte(s)
-	// groups: maximal runs of ASCII digits; a run continues over one ' ' or '-'.
+	b := []rune(s)
+	// groups: maximal runs of digits; a run continues over one ' ' or '-'.
 	var run []digitGroup
 	flush := func() {
 		maskRun(b, run)
@@ -115,8 +116,8 @@ func MaskText(s string) string {
 	}
 	i := 0
 	for i < len(b) {
-		if !isDigit(b[i]) {
-			if len(run) > 0 && (b[i] == ' ' || b[i] == '-') && i+1 < len(b) && isDigit(b[i+1]) && run[len(run)-1].end == i {
+		if digitValue(b[i]) < 0 {
+			if len(run) > 0 && (b[i] == ' ' || b[i] == '-') && i+1 < len(b) && digitValue(b[i+1]) >= 0 && run[len(run)-1].end == i {
 				i++
 				continue
 			}
@@ -127,7 +128,7 @@ func MaskText(s string) string {
 			continue
 		}
 		j := i
-		for j < len(b) && isDigit(b[j]) {
+		for j < len(b) && digitValue(b[j]) >= 0 {
 			j++
 		}
 		run = append(run, digitGroup{i, j})
@@ -139,48 +140,59 @@ func MaskText(s string) string {
 	return string(b)
 }
 
-// digitGroup is a maximal run of ASCII digits in a byte slice: b[start:end].
+// digitGroup is a maximal run of digits in a rune slice: b[start:end].
 type digitGroup struct{ start, end int }
 
-func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+// digitValue returns the value of an ASCII or full-width digit, or -1.
+func digitValue(r rune) int {
+	switch {
+	case r >= '0' && r <= '9':
+		return int(r - '0')
+	case r >= '０' && r <= '９':
+		return int(r - '０')
+	}
+	return -1
+}
 
 func hasLongDigitRun(s string) bool {
 	n := 0
 	for i := 0; i < len(s); i++ {
 		switch c := s[i]; {
-		case isDigit(c):
+		case c >= '0' && c <= '9':
 			n++
-			if n >= 13 {
-				return true
-			}
+		case c == 0xEF && i+2 < len(s) && s[i+1] == 0xBC && s[i+2] >= 0x90 && s[i+2] <= 0x99: // ０-９
+			n++
+			i += 2
 		case c == ' ' || c == '-':
+			continue
 		default:
 			n = 0
+		}
+		if n >= 13 {
+			return true
 		}
 	}
 	return false
 }
 
-// maskRun masks Luhn-valid card numbers in one run of digit groups within b.
-func maskRun(b []byte, groups []digitGroup) {
-	var digits []int // byte offsets of each digit in the run
+// maskRun masks Luhn-valid card numbers in one run of digit groups within b. The Luhn checks read
+// the digits as they were before any masking, so a number found first cannot hide an overlapping
+// one.
+func maskRun(b []rune, groups []digitGroup) {
+	var digits []int // offsets in b of each digit in the run
 	var starts []int // index into digits where each group starts
+	var value []byte // the digits of the run, ASCII, unmasked
 	for _, g := range groups {
 		starts = append(starts, len(digits))
 		for k := g.start; k < g.end; k++ {
 			digits = append(digits, k)
+			value = append(value, byte('0'+digitValue(b[k])))
 		}
 	}
 	if len(digits) < 13 {
 		return
 	}
-	str := func(from, to int) string {
-		bs := make([]byte, 0, to-from)
-		for _, p := range digits[from:to] {
-			bs = append(bs, b[p])
-		}
-		return string(bs)
-	}
+	luhn := func(from, to int) bool { return Luhn(string(value[from:to])) }
 	mask := func(from, to int) {
 		for k := from + 6; k < to-4; k++ {
 			b[digits[k]] = '*'
@@ -194,7 +206,7 @@ func maskRun(b []byte, groups []digitGroup) {
 			if n > 19 {
 				break
 			}
-			if n >= 13 && Luhn(str(starts[gi], starts[gj])) {
+			if n >= 13 && luhn(starts[gi], starts[gj]) {
 				mask(starts[gi], starts[gj])
 			}
 		}
@@ -202,7 +214,7 @@ func maskRun(b []byte, groups []digitGroup) {
 		if glen := starts[gi+1] - starts[gi]; glen > 19 {
 			for a := starts[gi]; a+13 <= starts[gi+1]; a++ {
 				for l := 13; l <= 19 && a+l <= starts[gi+1]; l++ {
-					if Luhn(str(a, a+l)) {
+					if luhn(a, a+l) {
 						mask(a, a+l)
 					}
 				}
