@@ -797,3 +797,54 @@ func Approver(ctx context.Context, by string) (string, error) {
 	}
 	return by, nil
 }
+
+// SuggestDirection returns the usual direction of a refund for an incident of kind k, as the
+// default of forms: the bank returns a failed or timed-out charge to the customer's card, the
+// acquirer owes the shop a sale it never credited or wrongly reversed, and the shop pays back a
+// double charge, a wrong amount or returned goods.
+func SuggestDirection(k IncidentKind) RefundDirection {
+	switch k {
+	case IncidentChargedButFailed, IncidentNoResponse:
+		return DirBankToCustomer
+	case IncidentPostingFailure, IncidentApprovedThenReversed:
+		return DirAcquirerToShop
+	}
+	return DirShopToCustomer
+}
+
+// ParseRefundDirection reads a direction from its id ("acquirer_to_shop", "acquirer-to-shop") or
+// English title.
+func ParseRefundDirection(s string) (RefundDirection, error) {
+	key := normKey(s)
+	for _, d := range RefundDirections {
+		if key == string(d) || key == normKey(d.Title()) {
+			return d, nil
+		}
+	}
+	return "", Invalid("direction", "Direction %q is not one of: shop_to_customer, acquirer_to_shop, bank_to_customer.", s)
+}
+
+// ParseRefundMethod reads a method from its id or English title; "原路返回" works too.
+func ParseRefundMethod(s string) (RefundMethod, error) {
+	key := normKey(s)
+	if strings.TrimSpace(s) == "原路返回" {
+		return MethodOriginalRoute, nil
+	}
+	for _, m := range RefundMethods {
+		if key == string(m) || key == normKey(m.Title()) {
+			return m, nil
+		}
+	}
+	return "", Invalid("method", "Method %q is not one of: original_route, alipay, wechat_pay, cash, bank_transfer.", s)
+}
+
+// ParseRefundStatus reads a status from its id or English title ("under review").
+func ParseRefundStatus(s string) (RefundStatus, error) {
+	key := normKey(s)
+	for _, st := range RefundStatuses {
+		if key == string(st) || key == normKey(st.Title()) {
+			return st, nil
+		}
+	}
+	return "", Invalid("status", "Status %q is not one of: requested, under_review, approved, paid, received, customer_notified, closed, rejected, written_off.", s)
+}

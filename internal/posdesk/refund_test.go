@@ -436,3 +436,30 @@ func refundTestCard(prefix string, n int) string {
 	}
 	panic("unreachable")
 }
+
+func TestParseRefundEnums(t *testing.T) {
+	if d, err := posdesk.ParseRefundDirection("Acquirer-to-shop"); err != nil || d != posdesk.DirAcquirerToShop {
+		t.Errorf("direction: %v %v", d, err)
+	}
+	if m, err := posdesk.ParseRefundMethod("原路返回"); err != nil || m != posdesk.MethodOriginalRoute {
+		t.Errorf("method: %v %v", m, err)
+	}
+	if m, err := posdesk.ParseRefundMethod("WeChat Pay"); err != nil || m != posdesk.MethodWeChatPay {
+		t.Errorf("method by title: %v %v", m, err)
+	}
+	if s, err := posdesk.ParseRefundStatus("under review"); err != nil || s != posdesk.RefundUnderReview {
+		t.Errorf("status: %v %v", s, err)
+	}
+	for _, bad := range []func() error{
+		func() error { _, err := posdesk.ParseRefundDirection("up"); return err },
+		func() error { _, err := posdesk.ParseRefundMethod("cheque"); return err },
+		func() error { _, err := posdesk.ParseRefundStatus("lost"); return err },
+	} {
+		if posdesk.ErrorCode(bad()) != posdesk.EINVALID {
+			t.Error("a bad value was accepted")
+		}
+	}
+	if got := posdesk.SuggestDirection(posdesk.IncidentPostingFailure); got != posdesk.DirAcquirerToShop {
+		t.Errorf("posting failure suggests %s", got)
+	}
+}
