@@ -1,12 +1,17 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"io"
+	"os"
+	_ "time/tzdata" // shop time zones (Asia/Shanghai...) on machines without a zone database
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
+	"fyne.io/fyne/v2/lang"
 
+	"github.com/posdesk/posdesk/assets"
+	"github.com/posdesk/posdesk/internal/attach"
 	"github.com/posdesk/posdesk/internal/i18n"
 	"github.com/posdesk/posdesk/internal/posdesk"
 	"github.com/posdesk/posdesk/internal/sqlite"
@@ -43,9 +48,30 @@ func runGUI(args []string, stderr io.Writer) int {
 	}
 	defer db.Close()
 	a := app.NewWithID(AppID)
-	ctx := posdesk.NewContextWithUser(context.Background(), &posdesk.User{Name: "owner", Role: posdesk.RoleOwner})
-	_ = ctx
-	w := ui.NewMainWindow(a, ui.Services{Transactions: db})
+	a.SetIcon(fyne.NewStaticResource("posdesk.png", assets.Icon))
+	a.Settings().SetTheme(ui.NewTheme())
+	// The language chosen in Settings applies from this start on; Fyne's own words (the entry
+	// menu's Copy, Paste) follow it too.
+	l := ui.StartLang(a.Preferences())
+	i18n.SetLang(l)
+	setFyneLang(l)
+	// Until staff accounts and sign-in exist, the shop has a single owner.
+	user := &posdesk.User{Name: "owner", Role: posdesk.RoleOwner}
+	intake := func(name string, r io.Reader, kind posdesk.AttachmentKind, caption string) (*posdesk.Attachment, error) {
+		return attach.Intake(name, r, attach.Options{Kind: kind, Caption: caption, By: user.Name})
+	}
+	w := ui.NewMainWindow(a, ui.Services{Transactions: db, Settings: db, Incidents: db, Intake: intake}, ui.Config{User: user})
 	w.ShowAndRun()
 	return 0
+}
+
+// setFyneLang makes Fyne's built-in strings use l. Fyne picks its locale from the environment
+// when its lang package initialises; adding an (empty) catalog makes it pick again.
+func setFyneLang(l i18n.Lang) {
+	loc := "en_US"
+	if l == i18n.Chinese {
+		loc = "zh_CN"
+	}
+	os.Setenv("LANGUAGE", loc)
+	_ = lang.AddTranslationsForLocale([]byte("{}"), fyne.Locale("en"))
 }
