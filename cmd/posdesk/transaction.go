@@ -336,7 +336,7 @@ func showTransaction(e *env, t *posdesk.Transaction) error {
 	}
 	add("ID", strconv.FormatInt(t.ID, 10))
 	add("Time", t.Time.In(e.Loc).Format("2006-01-02 15:04:05"))
-	add("Amount", t.Amount.Display()+" "+t.Amount.Currency)
+	add("Amount", t.Amount.Display())
 	add("Kind", i18n.T(t.Kind.Title()))
 	add("Channel", i18n.T(t.Channel.Title()))
 	add("Status", i18n.T(t.Status.Title()))
@@ -347,7 +347,7 @@ func showTransaction(e *env, t *posdesk.Transaction) error {
 	add("Reference number (RRN)", t.RRN)
 	add("Authorisation code", t.AuthCode)
 	add("Card scheme", t.Scheme)
-	add("Card", t.Card)
+	add("Card number", t.Card)
 	add("Note", t.Note)
 	if t.OriginalID != 0 {
 		add("Original transaction", strconv.FormatInt(t.OriginalID, 10))

@@ -14,29 +14,15 @@ import (
 	"github.com/posdesk/posdesk/internal/sqlite"
 )
 
-// luhnNumber returns a Luhn-valid number of 16 digits starting with prefix, made up in the test.
-func luhnNumber(prefix string) string {
+// bulkCardNumber returns a Luhn-valid 16-digit number starting with prefix, made up in the test.
+func bulkCardNumber(prefix string) string {
 	body := prefix + strings.Repeat("0", 15-len(prefix))
 	for d := '0'; d <= '9'; d++ {
-		if s := body + string(d); luhn(s) {
+		if s := body + string(d); posdesk.Luhn(s) {
 			return s
 		}
 	}
 	panic("unreachable")
-}
-
-func luhn(s string) bool {
-	sum := 0
-	for i := len(s) - 1; i >= 0; i-- {
-		d := int(s[i] - '0')
-		if (len(s)-1-i)%2 == 1 {
-			if d *= 2; d > 9 {
-				d -= 9
-			}
-		}
-		sum += d
-	}
-	return sum%10 == 0
 }
 
 // Cashier returns a context acting as a cashier.
@@ -79,7 +65,7 @@ func count(tb testing.TB, db *sqlite.DB, query string, args ...any) int {
 
 func TestCreateTransactionsMasksAndAuditsOnce(t *testing.T) {
 	db := MustOpenDB(t)
-	full := luhnNumber("622848")
+	full := bulkCardNumber("622848")
 	base := time.Date(2026, 9, 14, 8, 30, 0, 0, time.UTC)
 	ts := []*posdesk.Transaction{
 		{Time: base, Amount: posdesk.CNY("39.50"), Card: full, Note: "顾客卡号 " + full + " 刷了两次"},
@@ -246,7 +232,7 @@ func TestCreateTransactionsLargeBatchKeepsIndexes(t *testing.T) {
 		return b.String()
 	}
 	before := schema()
-	full := luhnNumber("435688")
+	full := bulkCardNumber("435688")
 	n := 30000
 	res, err := db.CreateTransactionsFrom(Owner(), posdesk.SourceDemo, func(first int64) iter.Seq[*posdesk.Transaction] {
 		return func(yield func(*posdesk.Transaction) bool) {
