@@ -156,8 +156,8 @@ func strs[T ~string](vs []T) []string {
 }
 
 // noteTrigramsMax is how many trigram matches a note search looks up one by one; when more
-// notes match, walking the newest notes is quicker than sorting all the matches.
-const noteTrigramsMax = 200
+// notes match, walking the newest notes is quicker than sorting all the matches. Tests lower it.
+var noteTrigramsMax = 200
 
 // FindTransactions returns one page of ledger records, newest first, and the next page's cursor.
 //
