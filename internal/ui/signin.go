@@ -166,7 +166,11 @@ func (g *Gate) Lock() {
 	g.FirstRun = nil
 	g.SignIn = newSignInView(g)
 	g.w.SetContent(g.SignIn.box)
-	g.w.Canvas().Focus(g.SignIn.PIN)
+	if g.SignIn.Name.Text == "" {
+		g.w.Canvas().Focus(g.SignIn.Name)
+	} else {
+		g.w.Canvas().Focus(g.SignIn.PIN)
+	}
 }
 
 // open lets u in: the screens come back as they were for the same person, afresh for another.

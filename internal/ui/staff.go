@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -20,12 +21,13 @@ import (
 )
 
 // Restorer replaces the database with a backup. cmd/posdesk implements it: it checks the
-// backup, closes the database, restores it and keeps the replaced file; the window then has to
-// close, since its services are bound to the old file.
+// user may restore and the backup is sound while everything stays open, then closes the
+// database, restores and keeps the replaced file.
 type Restorer interface {
-	// Restore checks file and puts it in place of the database, and returns where the replaced
-	// database is kept.
-	Restore(ctx context.Context, file string) (previous string, err error)
+	// Restore puts file in place of the database and returns where the replaced database is
+	// kept. closed reports that the database was closed (after success, and after a failure
+	// past the checks): the window must then close, since its services are bound to it.
+	Restore(ctx context.Context, file string) (previous string, closed bool, err error)
 }
 
 // OrderStaff is the rail position of the Staff section, just above Settings.
@@ -465,15 +467,23 @@ func (p *backupPane) onBackup() {
 	d.Show()
 }
 
-// RestoreFrom restores file after the user confirmed; the app must then close.
+// RestoreFrom restores file after the user confirmed. Once the database was closed the app
+// quits when the message is closed: posdesk starts again on the restored file.
 func (p *backupPane) RestoreFrom(file string) error {
-	prev, err := p.w.Services.Restore.Restore(p.w.Ctx(), file)
-	if err != nil {
+	prev, closed, err := p.w.Services.Restore.Restore(p.w.Ctx(), file)
+	var d dialog.Dialog
+	switch {
+	case err != nil && !closed:
 		return err
+	case err != nil:
+		d = dialog.NewError(errors.New(i18n.Message(err)+"\n"+i18n.T("posdesk closes now; open it again to continue.")), p.w)
+	default:
+		msg := i18n.T("The backup %[1]s was restored. The database it replaced is kept as %[2]s. posdesk closes now; open it again to continue.", filepath.Base(file), prev)
+		d = dialog.NewInformation(i18n.T("Restored"), msg, p.w)
 	}
-	msg := i18n.T("The backup %[1]s was restored. The database it replaced is kept as %[2]s. posdesk closes now; open it again to continue.", filepath.Base(file), prev)
-	dialog.ShowInformation(i18n.T("Restored"), msg, p.w)
-	return nil
+	d.SetOnClosed(p.w.App.Quit)
+	d.Show()
+	return err
 }
 
 func (p *backupPane) onRestore() {

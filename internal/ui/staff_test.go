@@ -86,9 +86,9 @@ func TestMyPINPane(t *testing.T) {
 
 type fakeRestorer struct{ files []string }
 
-func (r *fakeRestorer) Restore(_ context.Context, file string) (string, error) {
+func (r *fakeRestorer) Restore(_ context.Context, file string) (string, bool, error) {
 	r.files = append(r.files, file)
-	return "/data/posdesk.db.before-restore-20240531T060500Z", nil
+	return "/data/posdesk.db.before-restore-20240531T060500Z", true, nil
 }
 
 func TestBackupAndAuditPanes(t *testing.T) {
