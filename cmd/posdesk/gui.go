@@ -16,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/posdesk/posdesk/assets"
+	"github.com/posdesk/posdesk/internal/attach"
 	"github.com/posdesk/posdesk/internal/i18n"
 	"github.com/posdesk/posdesk/internal/posdesk"
 	"github.com/posdesk/posdesk/internal/sqlite"
@@ -77,9 +78,19 @@ func runGUI(args []string, stderr io.Writer) int {
 	i18n.SetLang(l)
 	setFyneLang(l)
 	restorer := &guiRestorer{path: path, db: db, shared: &shared}
-	services := ui.Services{Transactions: db, Settings: db, Staff: db, Audit: db, Backups: db, Restore: restorer}
+	// Attachments are stamped with the person signed in when they are taken in.
+	var w *ui.Window
+	intake := func(name string, r io.Reader, kind posdesk.AttachmentKind, caption string) (*posdesk.Attachment, error) {
+		by := ""
+		if u := w.User(); u != nil {
+			by = u.Name
+		}
+		return attach.Intake(name, r, attach.Options{Kind: kind, Caption: caption, By: by})
+	}
+	services := ui.Services{Transactions: db, Settings: db, Incidents: db, Intake: intake,
+		Staff: db, Audit: db, Backups: db, Restore: restorer}
 	// Nobody is signed in until the gate lets them in (first run: the owner is created).
-	w := ui.NewMainWindow(a, services, ui.Config{})
+	w = ui.NewMainWindow(a, services, ui.Config{})
 	gate := ui.NewGate(w)
 	gate.Start()
 	gate.Run()

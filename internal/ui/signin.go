@@ -50,7 +50,7 @@ var gates = map[*Window]*Gate{}
 func init() {
 	RegisterAction(Action{
 		ID: "switch-user", Title: "Switch user", Order: 90,
-		Icon:     theme.DefaultTheme().Icon(theme.IconNameAccount),
+		Icon:     theme.IconNameAccount,
 		Shortcut: &desktop.CustomShortcut{KeyName: fyne.KeyL, Modifier: fyne.KeyModifierShortcutDefault},
 		Visible:  func(w *Window) bool { return w.Services.Staff != nil && gates[w] != nil && w.User() != nil },
 		Run: func(w *Window) {

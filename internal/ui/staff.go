@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -35,7 +36,7 @@ const OrderStaff = 85
 
 func init() {
 	RegisterSection(Section{ID: "staff", Title: "Staff", Order: OrderStaff,
-		Icon:    theme.DefaultTheme().Icon(theme.IconNameAccount),
+		Icon:    theme.IconNameAccount,
 		Visible: func(w *Window) bool { return w.Services.Staff != nil && w.Can(posdesk.ActManageStaff) },
 		Build:   func(w *Window) fyne.CanvasObject { return NewStaffScreen(w) }})
 	RegisterSettingsPane(SettingsPane{ID: "security", Title: "Sign-in and lock", Order: 20, Build: buildSecurityPane,
@@ -218,7 +219,7 @@ func (s *StaffScreen) formDialog(title string, items []fyne.CanvasObject, submit
 	var d dialog.Dialog
 	ok := &widget.Button{Text: i18n.T("Save"), Importance: widget.HighImportance}
 	cancel := &widget.Button{Text: i18n.T("Cancel")}
-	content := container.NewVBox(form, errLine, container.NewHBox(spacer(), cancel, ok))
+	content := container.NewVBox(form, errLine, container.NewHBox(layout.NewSpacer(), cancel, ok))
 	d = dialog.NewCustomWithoutButtons(title, content, s.w)
 	ok.OnTapped = func() {
 		if err := submit(); err != nil {
