@@ -19,7 +19,7 @@ const incidentsSectionID = "incidents"
 const incidentPageSize = 200
 
 func init() {
-	RegisterSection(Section{ID: incidentsSectionID, Title: "Incidents", Icon: theme.WarningIcon(), Order: OrderIncidents,
+	RegisterSection(Section{ID: incidentsSectionID, Title: "Incidents", Icon: theme.IconNameWarning, Order: OrderIncidents,
 		Visible: func(w *Window) bool { return w.Services.Incidents != nil },
 		Build:   func(w *Window) fyne.CanvasObject { return NewIncidentsScreen(w) }})
 }

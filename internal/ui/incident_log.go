@@ -28,7 +28,7 @@ type AttachmentIntake func(name string, r io.Reader, kind posdesk.AttachmentKind
 var attachmentExtensions = []string{".jpg", ".jpeg", ".png", ".gif", ".pdf", ".txt", ".log", ".JPG", ".JPEG", ".PNG", ".GIF", ".PDF", ".TXT"}
 
 func init() {
-	RegisterAction(Action{ID: "log-incident", Title: "Log incident", Icon: theme.WarningIcon(), Order: 10, Primary: true,
+	RegisterAction(Action{ID: "log-incident", Title: "Log incident", Icon: theme.IconNameWarning, Order: 10, Primary: true,
 		Shortcut: &desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: fyne.KeyModifierShortcutDefault},
 		Visible:  func(w *Window) bool { return w.Services.Incidents != nil && w.Can(posdesk.ActLogIncident) },
 		Run:      func(w *Window) { OpenLogIncident(w) }})
