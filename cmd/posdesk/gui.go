@@ -57,8 +57,9 @@ func runGUI(args []string, stderr io.Writer) int {
 	setFyneLang(l)
 	// Until staff accounts and sign-in exist, the shop has a single owner.
 	user := &posdesk.User{Name: "owner", Role: posdesk.RoleOwner}
+	// Files are checked by attach.Intake; storage records who attached them (the signed-in user).
 	intake := func(name string, r io.Reader, kind posdesk.AttachmentKind, caption string) (*posdesk.Attachment, error) {
-		return attach.Intake(name, r, attach.Options{Kind: kind, Caption: caption, By: user.Name})
+		return attach.Intake(name, r, attach.Options{Kind: kind, Caption: caption})
 	}
 	w := ui.NewMainWindow(a, ui.Services{Transactions: db, Settings: db, Incidents: db, Intake: intake}, ui.Config{User: user})
 	w.ShowAndRun()
