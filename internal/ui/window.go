@@ -51,6 +51,8 @@ import (
 type Services struct {
 	Transactions posdesk.TransactionService
 	Settings     SettingsService
+	Incidents    posdesk.IncidentService
+	Intake       AttachmentIntake // checks files staff attach to incidents (attach.Intake)
 }
 
 // SettingsService reads and writes the shop's settings (key/value text). Writing needs the
