@@ -50,12 +50,13 @@ func BenchmarkRead1M(b *testing.B) {
 	}
 	st, _ := os.Stat(path)
 	b.SetBytes(st.Size())
-	b.ReportMetric(float64(st.Size())/1e6, "file-MB")
 	var peak uint64
+	var cpu time.Duration
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		runtime.GC()
 		stop := peakHeap()
+		c0 := cpuTime()
 		f, err := os.Open(path)
 		if err != nil {
 			b.Fatal(err)
@@ -76,11 +77,14 @@ func BenchmarkRead1M(b *testing.B) {
 			n++
 		}
 		f.Close()
+		cpu += cpuTime() - c0
 		peak = max(peak, stop())
 		if st := rd.Stats(); n != rows || st.Totals != 1 || st.Title != 1 {
 			b.Fatalf("read %d rows, stats %+v", n, st)
 		}
 	}
 	b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+	b.ReportMetric(float64(st.Size())/1e6, "file-MB")
 	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
+	b.ReportMetric(cpu.Seconds()/float64(b.N), "cpu-s")
 }
