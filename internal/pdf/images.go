@@ -211,30 +211,47 @@ func resample(src []byte, w, h, stride, ps, dw, dh int) []byte {
 	}
 	xw := weights(w, dw)
 	yw := weights(h, dh)
-	// Horizontal pass: h rows of dw pixels, kept as 16.16 fixed-point sums scaled to 0..255<<8.
+	// Horizontal pass: h rows of dw pixels, as value<<8 (weights sum to 1<<16, sums fit uint32).
 	tmp := make([]uint32, h*dw*ps)
 	for y := 0; y < h; y++ {
-		row := src[y*stride:]
-		out := tmp[y*dw*ps:]
+		row := src[y*stride : y*stride+w*ps]
+		out := tmp[y*dw*ps : (y+1)*dw*ps]
+		if ps == 1 {
+			for x, wt := range xw {
+				px := row[wt.start : wt.start+len(wt.f)]
+				var sum uint32
+				for k, f := range wt.f {
+					sum += uint32(px[k]) * f
+				}
+				out[x] = sum >> 8
+			}
+			continue
+		}
 		for x, wt := range xw {
 			for c := 0; c < ps; c++ {
-				var sum uint64
+				var sum uint32
 				for k, f := range wt.f {
-					sum += uint64(row[(wt.start+k)*ps+c]) * uint64(f)
+					sum += uint32(row[(wt.start+k)*ps+c]) * f
 				}
-				out[x*ps+c] = uint32(sum >> 8) // value<<8 (weights sum to 1<<16)
+				out[x*ps+c] = sum >> 8
 			}
 		}
 	}
+	// Vertical pass, row by row so memory is read in order.
 	dst := make([]byte, dw*dh*ps)
+	acc := make([]uint64, dw*ps)
 	for y, wt := range yw {
-		out := dst[y*dw*ps : (y+1)*dw*ps]
-		for i := range out {
-			var sum uint64
-			for k, f := range wt.f {
-				sum += uint64(tmp[(wt.start+k)*dw*ps+i]) * uint64(f)
+		clear(acc)
+		for k, f := range wt.f {
+			src := tmp[(wt.start+k)*dw*ps : (wt.start+k+1)*dw*ps]
+			f64 := uint64(f)
+			for i, v := range src {
+				acc[i] += uint64(v) * f64
 			}
-			out[i] = uint8(min(255, (sum+1<<23)>>24))
+		}
+		out := dst[y*dw*ps : (y+1)*dw*ps]
+		for i, v := range acc {
+			out[i] = uint8(min(255, (v+1<<23)>>24))
 		}
 	}
 	return dst

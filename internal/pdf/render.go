@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jung-kurt/gofpdf"
@@ -27,6 +28,9 @@ type Renderer struct {
 	Workers int
 	// PDFTimeout bounds reading one PDF attachment; 0 means 10 seconds.
 	PDFTimeout time.Duration
+	// Progress, when set, is called as exhibits are read (done of total) and after each layout
+	// of the packet; it may be called from several goroutines.
+	Progress func(done, total int)
 
 	mu    sync.Mutex
 	cache map[pictureKey]*picture // decoded photos, so rebuilds (reorder, language) skip decoding
@@ -148,6 +152,9 @@ func (r *Renderer) Build(ctx context.Context, p Packet) (*Result, error) {
 			return nil, tooManyPages(preset, pages, exs)
 		}
 		if int64(len(out)) <= preset.TargetBytes {
+			if r.Progress != nil {
+				r.Progress(len(exs)+1, len(exs)+1)
+			}
 			return result(out, pages, preset, step, exs), nil
 		}
 		photo := 0
@@ -310,7 +317,13 @@ func (r *Renderer) prepare(ctx context.Context, p *Packet, preset Preset) []*exh
 	}
 	boxW := int(exhibitBoxW / 25.4 * float64(preset.DPI))
 	boxH := int(exhibitBoxH / 25.4 * float64(preset.DPI))
+	var done atomic.Int64
 	r.parallel(ctx, len(exs), func(i int) {
+		defer func() {
+			if r.Progress != nil {
+				r.Progress(int(done.Add(1)), len(exs)+1)
+			}
+		}()
 		e := exs[i]
 		switch kindOf(e.src) {
 		case ExhibitPDF:
