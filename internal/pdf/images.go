@@ -9,6 +9,7 @@ import (
 	"image/jpeg"
 	_ "image/png" // PNG exhibits
 	"math"
+	"sync"
 )
 
 // maxImagePixels refuses images whose header claims more pixels than a phone or scanner makes,
@@ -28,10 +29,41 @@ var ladder = []struct {
 var qualityFactor = map[int]float64{80: 1.0, 70: 0.78, 65: 0.70, 60: 0.63, 55: 0.58, 50: 0.53, 45: 0.49, 40: 0.45}
 
 // picture is a decoded exhibit image, reduced once to the largest size any ladder step uses.
+// Its encodings are kept per ladder step, so a rebuild encodes nothing again.
 type picture struct {
 	img  image.Image // *image.YCbCr (4:2:0) or *image.Gray at step-0 size
 	srcW int         // original pixel size, for the caption
 	srcH int
+
+	mu    sync.Mutex
+	steps map[int]encoding
+}
+
+type encoding struct {
+	jpg  []byte
+	w, h int
+}
+
+// encoded returns the picture encoded at ladder step, encoding it on first use.
+func (p *picture) encoded(step int) ([]byte, int, int, error) {
+	p.mu.Lock()
+	e, ok := p.steps[step]
+	p.mu.Unlock()
+	if ok {
+		return e.jpg, e.w, e.h, nil
+	}
+	st := ladder[step]
+	jpg, w, h, err := p.encodeStep(st.scale, st.quality)
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.steps == nil {
+		p.steps = map[int]encoding{}
+	}
+	p.steps[step] = encoding{jpg, w, h}
+	return jpg, w, h, nil
 }
 
 // decodePicture decodes data (JPEG, PNG or GIF; CMYK JPEGs included) and reduces it to fit
