@@ -43,7 +43,7 @@ func RegisterSettingsPane(p SettingsPane) {
 func SettingsPanes() []SettingsPane { return append([]SettingsPane(nil), panes...) }
 
 func init() {
-	RegisterSection(Section{ID: "settings", Title: "Settings", Icon: theme.SettingsIcon(), Order: OrderSettings,
+	RegisterSection(Section{ID: "settings", Title: "Settings", Icon: theme.IconNameSettings, Order: OrderSettings,
 		Build: buildSettings})
 	RegisterSettingsPane(SettingsPane{ID: "shop", Title: "Shop", Order: 10, Build: buildShopPane,
 		Visible: func(w *Window) bool { return w.Services.Settings != nil }})
@@ -85,7 +85,7 @@ func buildLanguagePane(w *Window) fyne.CanvasObject {
 		}
 	}
 	p.radio.OnChanged = p.onChanged
-	note := &widget.Label{Text: i18n.T("A new choice applies at the next start of posdesk."), Importance: widget.LowImportance}
+	note := &widget.Label{Text: i18n.T("A new choice applies at the next start of posdesk."), TextStyle: fyne.TextStyle{Italic: true}}
 	return container.NewVBox(p.radio, note, p.status)
 }
 
