@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
 	_ "time/tzdata" // shop time zones (Asia/Shanghai...) on machines without a zone database
 
 	"fyne.io/fyne/v2"
@@ -56,7 +57,10 @@ func runGUI(args []string, stderr io.Writer) int {
 	setFyneLang(l)
 	// Until staff accounts and sign-in exist, the shop has a single owner.
 	user := &posdesk.User{Name: "owner", Role: posdesk.RoleOwner}
-	w := ui.NewMainWindow(a, ui.Services{Transactions: db, Settings: db}, ui.Config{User: user})
+	w := ui.NewMainWindow(a, ui.Services{Transactions: db, Settings: db, FollowUps: db}, ui.Config{User: user})
+	// Refund reminders: a desktop notification at start and once a day while posdesk is open.
+	stopReminders := w.StartReminders(10 * time.Minute)
+	defer stopReminders()
 	w.ShowAndRun()
 	return 0
 }

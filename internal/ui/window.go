@@ -52,6 +52,7 @@ import (
 type Services struct {
 	Transactions posdesk.TransactionService
 	Settings     SettingsService
+	FollowUps    FollowUpService // Home dashboard and Follow-ups (refunds room)
 }
 
 // SettingsService reads and writes the shop's settings (key/value text). Writing needs the
