@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/lang"
 
 	"github.com/posdesk/posdesk/assets"
+	"github.com/posdesk/posdesk/internal/attach"
 	"github.com/posdesk/posdesk/internal/i18n"
 	"github.com/posdesk/posdesk/internal/posdesk"
 	"github.com/posdesk/posdesk/internal/sqlite"
@@ -57,7 +58,10 @@ func runGUI(args []string, stderr io.Writer) int {
 	setFyneLang(l)
 	// Until staff accounts and sign-in exist, the shop has a single owner.
 	user := &posdesk.User{Name: "owner", Role: posdesk.RoleOwner}
-	w := ui.NewMainWindow(a, ui.Services{Transactions: db, Settings: db, FollowUps: db}, ui.Config{User: user})
+	intake := func(name string, r io.Reader, kind posdesk.AttachmentKind, caption string) (*posdesk.Attachment, error) {
+		return attach.Intake(name, r, attach.Options{Kind: kind, Caption: caption, By: user.Name})
+	}
+	w := ui.NewMainWindow(a, ui.Services{Transactions: db, Settings: db, Incidents: db, Intake: intake, FollowUps: db}, ui.Config{User: user})
 	// Refund reminders: a desktop notification at start and once a day while posdesk is open.
 	stopReminders := w.StartReminders(10 * time.Minute)
 	defer stopReminders()

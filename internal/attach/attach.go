@@ -88,7 +88,7 @@ func Intake(name string, r io.Reader, opts Options) (*posdesk.Attachment, error)
 		_, err := posdesk.ParseAttachmentKind(string(opts.Kind))
 		return nil, err
 	}
-	caption := posdesk.MaskText(strings.TrimSpace(opts.Caption))
+	caption := maskAll(strings.TrimSpace(opts.Caption))
 	if n := utf8.RuneCountInString(caption); n > posdesk.MaxCaptionLength {
 		return nil, posdesk.Invalid("caption", "Caption is %d characters long; keep it to %d.", n, posdesk.MaxCaptionLength)
 	}
@@ -153,7 +153,8 @@ func readLimited(name string, r io.Reader) ([]byte, error) {
 	}
 	var buf bytes.Buffer
 	if size >= 0 {
-		buf.Grow(int(size) + 1) // +1 so reading to EOF does not grow the buffer
+		// ReadFrom wants MinRead bytes of room for each read, the last one (that meets EOF) too.
+		buf.Grow(int(size) + bytes.MinRead)
 	}
 	n, err := buf.ReadFrom(io.LimitReader(r, posdesk.MaxAttachmentBytes+1))
 	if err != nil {

@@ -363,6 +363,28 @@ func TestIntakeTextLogs(t *testing.T) {
 	}
 }
 
+// TestIntakeDigitFlood attaches a "log" that is one long run of digits: MaskText's cost grows
+// with the length of a run, so such runs are masked whole, in bounded memory.
+func TestIntakeDigitFlood(t *testing.T) {
+	data := []byte(strings.Repeat("6228480012 ", 400_000)) // 4.4 MB, one run joined by spaces
+	var a *posdesk.Attachment
+	var err error
+	n := allocDuring(func() { a, err = intake("dump.log", data, attach.Options{}) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.ContainsAny(a.Original, "0123456789") || bytes.ContainsAny(a.Normalized, "0123456789") {
+		t.Error("digits of an endless run kept")
+	}
+	if got, want := len(a.Original), len(data); got != want {
+		t.Errorf("masked original is %d bytes, want %d", got, want)
+	}
+	t.Logf("%.1f MB log taken in after allocating %.1f MB", float64(len(data))/(1<<20), float64(n)/(1<<20))
+	if n > 20*uint64(len(data)) {
+		t.Errorf("allocated %d bytes for a %d-byte log", n, len(data))
+	}
+}
+
 func TestIntakeMasksCaptionAndName(t *testing.T) {
 	card := cardNumber("436742")
 	a, err := intake(`C:\Users\shop\`+card+".jpg", encodeJPEG(t, quad(32, 32), 90), attach.Options{
@@ -656,6 +678,12 @@ func TestResize(t *testing.T) {
 	if attach.Resize(src, 2000) != image.Image(src) {
 		t.Error("Resize of an image that fits must return it unchanged")
 	}
+	// Memory is the result plus a few rows, not an intermediate image.
+	big := quad(3000, 2000)
+	n := allocDuring(func() { attach.Resize(big, 2000) })
+	if result := uint64(2000 * 1333 * 4); n > result+result/4 {
+		t.Errorf("Resize to 2000x1333 allocated %.1f MB, the result is %.1f MB", float64(n)/(1<<20), float64(result)/(1<<20))
+	}
 }
 
 func TestThumbnail(t *testing.T) {
@@ -764,6 +792,42 @@ func BenchmarkIntakePhoto(b *testing.B) {
 		})
 	}
 	b.ReportMetric(float64(allocated)/float64(b.N)/(1<<20), "MB-alloc/op")
+}
+
+// BenchmarkIntake40MP attaches a photo at the pixel limit, turned by EXIF: decoded, scaled down
+// to NormalizedMaxPixels and turned upright.
+func BenchmarkIntake40MP(b *testing.B) {
+	data := withEXIF(encodeJPEG(b, storedFor(quad(7300, 5475), 6), 85), 6, false)
+	b.SetBytes(int64(len(data)))
+	var allocated uint64
+	for b.Loop() {
+		allocated += allocDuring(func() {
+			if _, err := intake("IMG.jpg", data, attach.Options{}); err != nil {
+				b.Fatal(err)
+			}
+		})
+	}
+	b.ReportMetric(float64(allocated)/float64(b.N)/(1<<20), "MB-alloc/op")
+}
+
+func BenchmarkIntakeTextLog(b *testing.B) {
+	var sb strings.Builder
+	card := cardNumber("622848")
+	for i := 0; sb.Len() < 5<<20; i++ { // a 5 MB terminal log, one card number every 100 lines
+		if i%100 == 0 {
+			sb.WriteString("2025-03-14 09:12:03 PAN " + card + " 终端 61000042 交易失败 响应码 96\n")
+			continue
+		}
+		sb.WriteString("2025-03-14 09:12:03 TXN 000123 AMT 58.00 RRN 123456789012 OK\n")
+	}
+	data := []byte(sb.String())
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := intake("pos.log", data, attach.Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
 
 func BenchmarkIntakeScreenshot(b *testing.B) {

@@ -5,11 +5,10 @@ import (
 	"fmt"
 	"image"
 	"image/color"
+	"image/draw"
 	"image/jpeg"
 	"image/png"
 	"math"
-
-	"golang.org/x/image/draw"
 
 	"github.com/posdesk/posdesk/internal/posdesk"
 )
@@ -18,8 +17,8 @@ import (
 const ThumbnailSide = 256
 
 // Resize returns img scaled down, keeping its aspect ratio, so that its longest side is at most
-// maxSide pixels. It uses the Catmull-Rom filter (sharp, no ringing worth mentioning on photos
-// and text). An image that already fits, or maxSide <= 0, is returned unchanged: Resize never
+// maxSide pixels. It uses the Catmull-Rom filter (sharp, little ringing on photos and text) and
+// needs memory for the result plus a few rows, whatever the size of img. An image that already fits, or maxSide <= 0, is returned unchanged: Resize never
 // enlarges. The result of a resize is an *image.Gray for grey images and an *image.RGBA
 // (premultiplied alpha) otherwise, with bounds starting at (0, 0).
 func Resize(img image.Image, maxSide int) image.Image {
@@ -74,14 +73,161 @@ func fitPixels(w, h int, maxPixels int64, maxSide int) (int, int) {
 	return max(1, int(float64(w)*s)), max(1, int(float64(h)*s))
 }
 
-// scaleTo resamples img to exactly w x h with Catmull-Rom.
+// scaleTo resamples img to exactly w x h with the Catmull-Rom filter (widened when shrinking, so
+// every source pixel counts), two passes, streaming: the horizontal pass keeps only the few rows
+// the vertical pass needs at a time, so memory is the result plus a few rows. (The Kernel.Scale
+// of golang.org/x/image/draw keeps a whole float64 intermediate image instead: 700 MB to bring a
+// 40-megapixel photo to 12.) Colour is resampled with premultiplied alpha.
 func scaleTo(img image.Image, w, h int) image.Image {
+	b := img.Bounds()
+	sw, sh := b.Dx(), b.Dy()
+	xs, ys := newAxis(sw, w), newAxis(sh, h)
+	ringN := ys.maxTaps + 1
+	ring := make([][]float32, ringN) // horizontally resampled source rows, by row % ringN
+	for i := range ring {
+		ring[i] = make([]float32, 4*w)
+	}
+	src := make([]uint8, 4*sw)
+	next := 0 // next source row to resample horizontally
 	dst := image.NewRGBA(image.Rect(0, 0, w, h))
-	draw.CatmullRom.Scale(dst, dst.Bounds(), img, img.Bounds(), draw.Src, nil)
+	acc := make([]float32, 4*w)
+	for dy := 0; dy < h; dy++ {
+		first, weights := ys.start[dy], ys.weights[dy]
+		for ; next < first+len(weights); next++ {
+			readRow(img, b.Min.Y+next, src)
+			row := ring[next%ringN]
+			for dx := 0; dx < w; dx++ {
+				var r, g, bl, a float32
+				for k, wt := range xs.weights[dx] {
+					p := src[4*(xs.start[dx]+k):]
+					r += wt * float32(p[0])
+					g += wt * float32(p[1])
+					bl += wt * float32(p[2])
+					a += wt * float32(p[3])
+				}
+				row[4*dx], row[4*dx+1], row[4*dx+2], row[4*dx+3] = r, g, bl, a
+			}
+		}
+		clear(acc)
+		for k, wt := range weights {
+			row := ring[(first+k)%ringN]
+			for i, v := range row {
+				acc[i] += wt * v
+			}
+		}
+		out := dst.Pix[dy*dst.Stride : dy*dst.Stride+4*w]
+		for i := 0; i < len(out); i += 4 {
+			a := clamp8(acc[i+3])
+			out[i], out[i+1], out[i+2], out[i+3] = min(clamp8(acc[i]), a), min(clamp8(acc[i+1]), a), min(clamp8(acc[i+2]), a), a
+		}
+	}
 	if isGray(img) {
 		return rgbaToGray(dst)
 	}
 	return dst
+}
+
+// axis holds, for each destination pixel along one axis, the first source pixel it draws from
+// and the normalised filter weights of the source pixels from there on.
+type axis struct {
+	start   []int
+	weights [][]float32
+	maxTaps int
+}
+
+// catmullRom is the Catmull-Rom cubic (B=0, C=1/2), support 2.
+func catmullRom(t float64) float64 {
+	t = math.Abs(t)
+	switch {
+	case t < 1:
+		return (1.5*t-2.5)*t*t + 1
+	case t < 2:
+		return ((-0.5*t+2.5)*t-4)*t + 2
+	}
+	return 0
+}
+
+// newAxis computes the filter taps to resample n source pixels into m.
+func newAxis(n, m int) axis {
+	scale := float64(n) / float64(m)
+	fscale := max(scale, 1) // widen the filter when shrinking
+	support := 2 * fscale
+	ax := axis{start: make([]int, m), weights: make([][]float32, m)}
+	for d := 0; d < m; d++ {
+		center := (float64(d) + 0.5) * scale
+		lo := max(0, int(math.Floor(center-support)))
+		hi := min(n-1, int(math.Ceil(center+support)))
+		ws := make([]float32, 0, hi-lo+1)
+		var sum float64
+		for s := lo; s <= hi; s++ {
+			w := catmullRom((float64(s) + 0.5 - center) / fscale)
+			ws = append(ws, float32(w))
+			sum += w
+		}
+		if sum == 0 { // cannot happen with this kernel; keep the nearest pixel to be safe
+			ws = ws[:1]
+			ws[0], lo, sum = 1, min(n-1, int(center)), 1
+		}
+		for i := range ws {
+			ws[i] = float32(float64(ws[i]) / sum)
+		}
+		// Drop zero taps at both ends so rows are not read for nothing.
+		for len(ws) > 1 && ws[0] == 0 {
+			ws, lo = ws[1:], lo+1
+		}
+		for len(ws) > 1 && ws[len(ws)-1] == 0 {
+			ws = ws[:len(ws)-1]
+		}
+		ax.start[d], ax.weights[d] = lo, ws
+		ax.maxTaps = max(ax.maxTaps, len(ws))
+	}
+	return ax
+}
+
+func clamp8(v float32) uint8 {
+	switch {
+	case v <= 0:
+		return 0
+	case v >= 255:
+		return 255
+	}
+	return uint8(v + 0.5)
+}
+
+// readRow writes row y of img as premultiplied 8-bit RGBA into buf (4 bytes per pixel).
+func readRow(img image.Image, y int, buf []uint8) {
+	b := img.Bounds()
+	w := b.Dx()
+	switch m := img.(type) {
+	case *image.RGBA:
+		copy(buf, m.Pix[(y-b.Min.Y)*m.Stride:])
+	case *image.NRGBA:
+		p := m.Pix[(y-b.Min.Y)*m.Stride:]
+		for x := 0; x < w; x++ {
+			a := uint16(p[4*x+3])
+			buf[4*x] = uint8((uint16(p[4*x])*a + 127) / 255)
+			buf[4*x+1] = uint8((uint16(p[4*x+1])*a + 127) / 255)
+			buf[4*x+2] = uint8((uint16(p[4*x+2])*a + 127) / 255)
+			buf[4*x+3] = uint8(a)
+		}
+	case *image.Gray:
+		p := m.Pix[(y-b.Min.Y)*m.Stride:]
+		for x := 0; x < w; x++ {
+			v := p[x]
+			buf[4*x], buf[4*x+1], buf[4*x+2], buf[4*x+3] = v, v, v, 0xFF
+		}
+	case *image.YCbCr:
+		for x := 0; x < w; x++ {
+			yi, ci := m.YOffset(b.Min.X+x, y), m.COffset(b.Min.X+x, y)
+			r, g, bl := color.YCbCrToRGB(m.Y[yi], m.Cb[ci], m.Cr[ci])
+			buf[4*x], buf[4*x+1], buf[4*x+2], buf[4*x+3] = r, g, bl, 0xFF
+		}
+	default:
+		for x := 0; x < w; x++ {
+			r, g, bl, a := img.At(b.Min.X+x, y).RGBA()
+			buf[4*x], buf[4*x+1], buf[4*x+2], buf[4*x+3] = uint8(r>>8), uint8(g>>8), uint8(bl>>8), uint8(a>>8)
+		}
+	}
 }
 
 // isGray reports whether img holds grey levels only.

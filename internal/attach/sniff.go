@@ -159,5 +159,5 @@ func cleanName(name string) string {
 		}
 		return r
 	}, name)
-	return posdesk.MaskText(strings.TrimSpace(name))
+	return maskAll(strings.TrimSpace(name))
 }

@@ -48,16 +48,16 @@ func readText(data []byte) (*textLog, error) {
 	if err != nil {
 		return nil, err
 	}
-	masked := posdesk.MaskText(text)
+	masked := maskAll(text)
 	// Removing escape codes may join digit groups into a card number: mask again after.
-	out := &textLog{original: data, normalized: []byte(posdesk.MaskText(normalizeText(masked)))}
+	out := &textLog{original: data, normalized: []byte(maskAll(normalizeText(masked)))}
 	if masked == text {
 		return out, nil
 	}
 	switch enc {
 	case encUTF8:
 		// MaskText changes digits into '*' only, one byte for one byte: mask in place.
-		out.original = []byte(posdesk.MaskText(string(data)))
+		out.original = []byte(maskAll(string(data)))
 	case encUTF16LE, encUTF16BE:
 		out.original = encodeUTF16(masked, enc == encUTF16BE)
 	case encGB18030:
@@ -196,6 +196,125 @@ func encodeUTF16(s string, bigEndian bool) []byte {
 	return out
 }
 
+// maxMaskPasses bounds maskAll.
+const maxMaskPasses = 32
+
+// maxDigitRun is the longest run of digits (joined by single spaces or dashes, as MaskText reads
+// them) that maskAll hands to MaskText. MaskText's time and memory grow with the length of a run
+// (about 40 bytes and a few microseconds per digit); a longer run is not text anyone reads, so all
+// its digits become '*'.
+const maxDigitRun = 1024
+
+// maskAll masks card numbers in s with posdesk.MaskText, repeated until nothing changes: one pass
+// is not always enough, as masking digits inside a long run can leave digit groups that join into
+// a new 13-19 digit Luhn-valid number (seen with runs of zeros found by FuzzIntake). Every pass
+// that changes something masks at least three digits, so this ends; the bound keeps a hostile
+// file from costing many passes. Digit runs longer than maxDigitRun are masked whole first.
+//
+// A card number never spans lines (MaskText joins digit groups over single spaces and dashes
+// only), so only the lines that hold 13 digits or more in a run are masked, one by one: a large
+// log with a few card numbers costs one quick scan.
+func maskAll(s string) string {
+	var b strings.Builder
+	changed := false
+	for i := 0; i < len(s); {
+		end := strings.IndexByte(s[i:], '\n') + 1
+		if end == 0 {
+			end = len(s) - i
+		}
+		line := s[i : i+end]
+		if m := maskLine(line); m != line {
+			if !changed {
+				b.Grow(len(s))
+				b.WriteString(s[:i])
+				changed = true
+			}
+			line = m
+		}
+		if changed {
+			b.WriteString(line)
+		}
+		i += end
+	}
+	if !changed {
+		return s
+	}
+	return b.String()
+}
+
+// maskLine masks the card numbers of one line (see maskAll).
+func maskLine(s string) string {
+	if !mayHoldCard(s) {
+		return s
+	}
+	s = starLongRuns(s)
+	for range maxMaskPasses {
+		m := posdesk.MaskText(s)
+		if m == s {
+			break
+		}
+		s = m
+	}
+	return s
+}
+
+// mayHoldCard reports whether s has 13 or more digits with nothing but spaces and dashes between
+// them: the only text MaskText can change.
+func mayHoldCard(s string) bool {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9':
+			if n++; n >= 13 {
+				return true
+			}
+		case c == ' ' || c == '-':
+		default:
+			n = 0
+		}
+	}
+	return false
+}
+
+// starLongRuns replaces every digit of each run longer than maxDigitRun digits with '*'.
+func starLongRuns(s string) string {
+	var b []byte // copy of s, made when the first long run is found
+	isDigit := func(i int) bool { return i < len(s) && s[i] >= '0' && s[i] <= '9' }
+	for i := 0; i < len(s); {
+		if !isDigit(i) {
+			i++
+			continue
+		}
+		start, digits, j := i, 0, i
+		for {
+			for isDigit(j) {
+				j++
+				digits++
+			}
+			if j+1 < len(s) && (s[j] == ' ' || s[j] == '-') && isDigit(j+1) {
+				j++
+				continue
+			}
+			break
+		}
+		if digits > maxDigitRun {
+			if b == nil {
+				b = []byte(s)
+			}
+			for k := start; k < j; k++ {
+				if b[k] >= '0' && b[k] <= '9' {
+					b[k] = '*'
+				}
+			}
+		}
+		i = j
+	}
+	if b == nil {
+		return s
+	}
+	return string(b)
+}
+
 // ansiEscape matches terminal colour and cursor codes (ESC [ ... letter) and other two-byte
 // escapes, which some terminal logs contain and which print as garbage.
 var ansiEscape = regexp.MustCompile("\x1b(\\[[0-9;?]*[ -/]*[@-~]|[@-Z\\\\-_])")
@@ -205,7 +324,9 @@ var ansiEscape = regexp.MustCompile("\x1b(\\[[0-9;?]*[ -/]*[@-~]|[@-Z\\\\-_])")
 func normalizeText(s string) string {
 	s = strings.ReplaceAll(s, "\r\n", "\n")
 	s = strings.ReplaceAll(s, "\r", "\n")
-	s = ansiEscape.ReplaceAllString(s, "")
+	if strings.IndexByte(s, 0x1B) >= 0 {
+		s = ansiEscape.ReplaceAllString(s, "")
+	}
 	return strings.Map(func(r rune) rune {
 		if (r < 0x20 && r != '\t' && r != '\n' && r != '\f') || r == 0x7F || r == '\uFEFF' {
 			return -1

@@ -100,9 +100,12 @@ var verb = regexp.MustCompile(`%(\[\d+\])?[-+# 0]*\d*(\.\d+)?[a-zA-Z%]`)
 // TestTranslationsKeepVerbs checks that each translation uses as many fmt verbs as its English
 // format, so no argument is dropped or invented.
 func TestTranslationsKeepVerbs(t *testing.T) {
-	cat, err := i18n.Load(assets.Catalogs)
+	cat, conflicts, err := i18n.Load(assets.Catalogs)
 	if err != nil {
 		t.Fatal(err)
+	}
+	for _, c := range conflicts {
+		t.Errorf("one English term, two translations: %s", c)
 	}
 	for lang, m := range cat {
 		for en, tr := range m {

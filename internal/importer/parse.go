@@ -18,7 +18,7 @@ func ParseAmount(s, currency string) (posdesk.Money, error) {
 		currency = posdesk.DefaultCurrency
 	}
 	s = cleanCell(s)
-	if m, ok := fastAmount(s, currency); ok {
+	if m, ok := fastAmount(s, currency); ok && m.Amount.Abs().Cmp(maxAmount) < 0 {
 		return m, nil
 	}
 	neg := false
@@ -33,6 +33,9 @@ func ParseAmount(s, currency string) (posdesk.Money, error) {
 	m, err := posdesk.ParseMoney(s, currency)
 	if err != nil {
 		return posdesk.Money{}, err
+	}
+	if m.Amount.Abs().Cmp(maxAmount) >= 0 {
+		return posdesk.Money{}, posdesk.Invalid("amount", "Amount %q is too large for a statement; check that the right column holds the amounts.", s)
 	}
 	if neg {
 		m = m.Neg()
@@ -448,3 +451,6 @@ func cleanCell(s string) string {
 }
 
 var zero = decimal.Zero
+
+// maxAmount bounds the amounts of a statement line (a thousand trillion), far above any shop's.
+var maxAmount = decimal.New(1, 15)

@@ -198,7 +198,7 @@ type Exhibit struct {
 	Kind      ExhibitKind //
 	MediaType string      // image/jpeg, image/png, image/gif, application/pdf, text/plain
 	Original  []byte      // the file as received; its SHA-256 is printed
-	Upright   []byte      // for images: the copy with EXIF orientation applied; nil means Original
+	Upright   []byte      // images: the copy with EXIF orientation applied; logs: the text as UTF-8; nil means Original
 	SHA256    string      // hex SHA-256 of Original; computed when empty
 }
 

@@ -8,6 +8,9 @@ import (
 	"sort"
 	"strconv"
 	"time"
+
+	"github.com/posdesk/posdesk/internal/i18n"
+	"github.com/posdesk/posdesk/internal/posdesk"
 )
 
 // pdfDoc is a PDF attachment whose pages can be drawn in a packet.
@@ -25,6 +28,8 @@ type srcPage struct {
 	rotate        int        // 0, 90, 180 or 270, clockwise
 	width, height float64    // displayed size in points, after rotation
 	resources     any
+	content       []byte  // the form's stream body
+	contentEnc    pdfDict // its /Filter and /DecodeParms
 }
 
 // formPage is an imported page placed in the packet under name (a resource name without '/').
@@ -35,9 +40,33 @@ type formPage struct {
 
 // readPDFBounded reads a PDF attachment's pages within a time limit. Any failure, including a
 // panic inside the reader, comes back as a *pdfError with a reason for the exhibit index.
-func readPDFBounded(data []byte, timeout time.Duration) (doc *pdfDoc, err error) {
+func readPDFBounded(data []byte, timeout time.Duration) (*pdfDoc, error) {
+	deadline := time.Now().Add(timeout)
+	doc, err := readPDF(data, deadline, false)
+	var pe *pdfError
+	if err != nil && asPDFError(err, &pe) && retryable(pe) {
+		// The xref may point to the wrong places: rebuild it by scanning and try once more.
+		if doc2, err2 := readPDF(data, deadline, true); err2 == nil {
+			return doc2, nil
+		}
+	}
+	return doc, err
+}
+
+// retryable reports whether a failure may come from a damaged xref (rather than from a limit or
+// encryption, which scanning would not change).
+func retryable(e *pdfError) bool {
+	switch e.format {
+	case "it is encrypted or password-protected", "it is larger than %d MB", "reading it took too long",
+		"it expands to more than %d MB", "it has more than %d pages", "it is not a PDF file", "its page tree loops":
+		return false
+	}
+	return true
+}
+
+func readPDF(data []byte, deadline time.Time, rebuild bool) (doc *pdfDoc, err error) {
 	defer catch(&err)
-	r, err := openPDF(data, time.Now().Add(timeout))
+	r, err := openPDF(data, deadline, rebuild)
 	if err != nil {
 		return nil, err
 	}
@@ -87,17 +116,19 @@ func readPDFBounded(data []byte, timeout time.Duration) (doc *pdfDoc, err error)
 	if len(doc.pages) == 0 {
 		return nil, pdfErrorf("it has no pages")
 	}
-	// Estimate the size: every object reachable from the pages' resources and contents, once.
+	// Decode the contents and estimate the size now, inside the bounds: every object reachable
+	// from the pages' resources, once. After this, writing the forms parses nothing new.
 	c := newCopier(doc, 0)
 	for _, p := range doc.pages {
+		p.content, p.contentEnc = formContent(p)
 		c.value(p.resources)
-		c.value(p.dict["/Contents"])
-		doc.size += 300
+		doc.size += 300 + len(p.content)
 	}
 	for i := 0; i < len(c.order); i++ {
 		c.copyObject(i, nil)
 	}
 	doc.size += c.bytes
+	r.deadline = time.Time{}
 	return doc, nil
 }
 
@@ -352,8 +383,9 @@ func formMatrix(p *srcPage) pdfArray {
 // form XObjects and everything they use as new objects, and a new resource dictionary (object
 // 2, shared by every gofpdf page) that names them. The result is byte-identical for the same
 // input: objects are numbered in the order they are met with dictionary keys sorted.
-func appendForms(base []byte, forms []*formPage) ([]byte, error) {
-	r, err := openPDF(base, time.Time{})
+func appendForms(base []byte, forms []*formPage) (_ []byte, err error) {
+	defer catch(&err)
+	r, err := openPDF(base, time.Time{}, false)
 	if err != nil {
 		return nil, fmt.Errorf("reopen packet: %w", err)
 	}
@@ -395,7 +427,7 @@ func appendForms(base []byte, forms []*formPage) ([]byte, error) {
 			if f.page.doc != d {
 				continue
 			}
-			content, enc := formContent(f.page)
+			content, enc := f.page.content, f.page.contentEnc
 			dict := pdfDict{
 				"/Type":      pdfName("/XObject"),
 				"/Subtype":   pdfName("/Form"),
@@ -497,4 +529,15 @@ func writePlain(b *bytes.Buffer, v any) {
 	default:
 		b.WriteString("null")
 	}
+}
+
+// PDFPages returns how many pages a PDF attachment has, reading it the bounded way packets do
+// (at most 10 seconds). A file that cannot be read is EINVALID on field "attachment" with the
+// reason, in the words the exhibit index uses.
+func PDFPages(data []byte) (int, error) {
+	doc, err := readPDFBounded(data, 10*time.Second)
+	if err != nil {
+		return 0, posdesk.Invalid("attachment", "This PDF cannot be included in a packet: %s.", problemText(i18n.English, err))
+	}
+	return len(doc.pages), nil
 }

@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"sort"
 	"strconv"
 	"time"
 )
@@ -83,7 +84,7 @@ func (r *pdfReader) checkTime() {
 }
 
 // openPDF reads the cross-reference data and trailer of a PDF.
-func openPDF(data []byte, deadline time.Time) (*pdfReader, error) {
+func openPDF(data []byte, deadline time.Time, rebuild bool) (*pdfReader, error) {
 	if len(data) > maxPDFBytes {
 		return nil, pdfErrorf("it is larger than %d MB", maxPDFBytes>>20)
 	}
@@ -92,11 +93,13 @@ func openPDF(data []byte, deadline time.Time) (*pdfReader, error) {
 	}
 	r := &pdfReader{data: data, xref: map[int]xrefEntry{}, cache: map[int]any{}, deadline: deadline}
 	var err error
-	func() {
-		defer catch(&err)
-		r.readXrefChain()
-	}()
-	if err != nil || r.trailer == nil || r.trailer["/Root"] == nil {
+	if !rebuild {
+		func() {
+			defer catch(&err)
+			r.readXrefChain()
+		}()
+	}
+	if rebuild || err != nil || r.trailer == nil || r.trailer["/Root"] == nil {
 		// Rebuild the table by scanning for objects, as viewers do with damaged files.
 		r.xref, r.trailer, r.cache = map[int]xrefEntry{}, nil, map[int]any{}
 		err = nil
@@ -335,11 +338,7 @@ func sortedKeys(m map[int]xrefEntry) []int {
 	for k := range m {
 		out = append(out, k)
 	}
-	for i := 1; i < len(out); i++ {
-		for j := i; j > 0 && out[j] < out[j-1]; j-- {
-			out[j], out[j-1] = out[j-1], out[j]
-		}
-	}
+	sort.Ints(out)
 	return out
 }
 
@@ -506,7 +505,7 @@ func (r *pdfReader) inflate(b []byte) []byte {
 	limit := min(maxInflateOne, maxInflateTotal-r.inflated)
 	out, err := io.ReadAll(io.LimitReader(zr, int64(limit)+1))
 	if len(out) > limit {
-		panic(pdfErrorf("it expands to more than %d MB", maxInflateTotal>>20))
+		panic(pdfErrorf("it expands to more than %d MB", limit>>20))
 	}
 	if err != nil && len(out) == 0 {
 		panic(pdfErrorf("a compressed stream is damaged"))

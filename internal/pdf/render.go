@@ -27,6 +27,49 @@ type Renderer struct {
 	Workers int
 	// PDFTimeout bounds reading one PDF attachment; 0 means 10 seconds.
 	PDFTimeout time.Duration
+
+	mu    sync.Mutex
+	cache map[pictureKey]*picture // decoded photos, so rebuilds (reorder, language) skip decoding
+	order []pictureKey            // oldest first, for eviction
+}
+
+// pictureKey identifies a decoded photo: the bytes decoded, the size box and the colour mode.
+type pictureKey struct {
+	sum        [sha256.Size]byte
+	boxW, boxH int
+	gray       bool
+}
+
+// maxCachedPictures bounds the decoded-photo cache (each entry is at most ~4 MB of pixels).
+const maxCachedPictures = 48
+
+// picture decodes data, or returns the copy decoded by an earlier Build.
+func (r *Renderer) picture(data []byte, boxW, boxH int, gray bool) (*picture, error) {
+	key := pictureKey{sha256.Sum256(data), boxW, boxH, gray}
+	r.mu.Lock()
+	pic := r.cache[key]
+	r.mu.Unlock()
+	if pic != nil {
+		return pic, nil
+	}
+	pic, err := decodePicture(data, boxW, boxH, gray)
+	if err != nil {
+		return nil, err
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.cache == nil {
+		r.cache = map[pictureKey]*picture{}
+	}
+	if _, ok := r.cache[key]; !ok {
+		r.cache[key] = pic
+		r.order = append(r.order, key)
+		if len(r.order) > maxCachedPictures {
+			delete(r.cache, r.order[0])
+			r.order = r.order[1:]
+		}
+	}
+	return pic, nil
 }
 
 // Result is a built packet.
@@ -114,7 +157,7 @@ func (r *Renderer) Build(ctx context.Context, p Packet) (*Result, error) {
 		avail := float64(preset.TargetBytes) - float64(len(out)-photo)
 		next := nextStep(step, float64(photo), avail)
 		if next < 0 || photo == 0 {
-			return nil, tooBig(preset, len(out), exs, avail)
+			return nil, tooBig(preset, len(out), exs)
 		}
 		step = next
 	}
@@ -190,13 +233,15 @@ func (e *exhibit) size() int {
 }
 
 // tooBig is the refusal when the ladder cannot bring the packet inside the preset.
-func tooBig(preset Preset, size int, exs []*exhibit, avail float64) error {
+func tooBig(preset Preset, size int, exs []*exhibit) error {
 	sorted := append([]*exhibit(nil), exs...)
 	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].size() > sorted[j].size() })
 	total := 0
 	for _, e := range exs {
 		total += e.size()
 	}
+	// What the exhibits may take: the target less the letter, tables, font and structure.
+	avail := float64(preset.TargetBytes) - float64(size-total)
 	var names []string
 	for _, e := range sorted {
 		if float64(total) <= avail || e.size() == 0 {
@@ -271,13 +316,17 @@ func (r *Renderer) prepare(ctx context.Context, p *Packet, preset Preset) []*exh
 		case ExhibitPDF:
 			e.doc, e.problem = readPDFBounded(e.src.Original, r.pdfTimeout())
 		case ExhibitText:
-			e.log, e.logTruncated = logLines(e.src.Original, monoCols)
+			data := e.src.Upright // the UTF-8 copy, when the caller has one
+			if len(data) == 0 {
+				data = e.src.Original
+			}
+			e.log, e.logTruncated = logLines(data, monoCols)
 		default:
 			data := e.src.Upright
 			if len(data) == 0 {
 				data = e.src.Original
 			}
-			e.pic, e.problem = decodePicture(data, boxW, boxH, p.Grayscale)
+			e.pic, e.problem = r.picture(data, boxW, boxH, p.Grayscale)
 		}
 	})
 	return exs
@@ -366,9 +415,11 @@ func kindOf(e *Exhibit) ExhibitKind {
 	return ExhibitPhoto
 }
 
-// exhibitName returns the exhibit's ASCII file-safe name of at most 16 characters: the given
-// Name when it already is one, else "E03-" plus the original file name's ASCII part, with its
-// extension.
+// ExhibitName returns the name exhibit number n gets in a packet: an ASCII file-safe name of at
+// most 16 characters (Mastercard's rule): e.Name when it already is one, else "E03-" plus the
+// ASCII part of the original file name (or the exhibit kind), with its extension.
+func ExhibitName(n int, e *Exhibit) string { return exhibitName(n, e) }
+
 func exhibitName(n int, e *Exhibit) string {
 	if e.Name != "" && len(e.Name) <= 16 && fileSafe(strings.TrimSuffix(e.Name, path.Ext(e.Name)))+path.Ext(e.Name) == e.Name {
 		return e.Name

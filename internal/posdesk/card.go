@@ -175,27 +175,27 @@ func hasLongDigitRun(s string) bool {
 	return false
 }
 
-// maskRun masks Luhn-valid card numbers in one run of digit groups within b. The Luhn checks read
-// the digits as they were before any masking, so a number found first cannot hide an overlapping
-// one.
+// maskRun masks Luhn-valid card numbers in one run of digit groups within b. Every candidate is
+// checked against the digits as they were before any masking, so masking is idempotent: a second
+// pass over the output changes nothing.
 func maskRun(b []rune, groups []digitGroup) {
-	var digits []int // offsets in b of each digit in the run
-	var starts []int // index into digits where each group starts
-	var value []byte // the digits of the run, ASCII, unmasked
+	var pos []int     // offset in b of each digit of the run
+	var digits []byte // the digits themselves, unmasked
+	var starts []int  // index into digits where each group starts
 	for _, g := range groups {
 		starts = append(starts, len(digits))
 		for k := g.start; k < g.end; k++ {
-			digits = append(digits, k)
-			value = append(value, byte('0'+digitValue(b[k])))
+			pos = append(pos, k)
+			digits = append(digits, byte('0'+digitValue(b[k])))
 		}
 	}
 	if len(digits) < 13 {
 		return
 	}
-	luhn := func(from, to int) bool { return Luhn(string(value[from:to])) }
-	mask := func(from, to int) {
+	hide := make([]bool, len(digits))
+	mark := func(from, to int) {
 		for k := from + 6; k < to-4; k++ {
-			b[digits[k]] = '*'
+			hide[k] = true
 		}
 	}
 	starts = append(starts, len(digits))
@@ -206,19 +206,41 @@ func maskRun(b []rune, groups []digitGroup) {
 			if n > 19 {
 				break
 			}
-			if n >= 13 && luhn(starts[gi], starts[gj]) {
-				mask(starts[gi], starts[gj])
+			if n >= 13 && Luhn(string(digits[starts[gi]:starts[gj]])) {
+				mark(starts[gi], starts[gj])
 			}
 		}
 		// A single group longer than 19 digits may hide a card number anywhere inside it.
 		if glen := starts[gi+1] - starts[gi]; glen > 19 {
 			for a := starts[gi]; a+13 <= starts[gi+1]; a++ {
 				for l := 13; l <= 19 && a+l <= starts[gi+1]; l++ {
-					if luhn(a, a+l) {
-						mask(a, a+l)
+					if luhnBytes(digits[a : a+l]) {
+						mark(a, a+l)
 					}
 				}
 			}
 		}
 	}
+	for k, h := range hide {
+		if h {
+			b[pos[k]] = '*'
+		}
+	}
+}
+
+// luhnBytes is Luhn over ASCII digits without allocating.
+func luhnBytes(d []byte) bool {
+	sum, double := 0, false
+	for i := len(d) - 1; i >= 0; i-- {
+		v := int(d[i] - '0')
+		if double {
+			v *= 2
+			if v > 9 {
+				v -= 9
+			}
+		}
+		sum += v
+		double = !double
+	}
+	return sum%10 == 0
 }

@@ -14,7 +14,7 @@ import (
 )
 
 func init() {
-	RegisterSection(Section{ID: "followups", Title: "Follow-ups", Icon: theme.HistoryIcon(), Order: OrderFollowUps,
+	RegisterSection(Section{ID: "followups", Title: "Follow-ups", Icon: theme.IconNameHistory, Order: OrderFollowUps,
 		Visible: func(w *Window) bool { return w.Services.FollowUps != nil && w.Can(posdesk.ActManageRefund) },
 		Build:   func(w *Window) fyne.CanvasObject { return NewFollowUps(w) }})
 }

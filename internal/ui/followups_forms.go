@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -52,7 +53,7 @@ func (f *fuForm) show(title string, onSave func()) {
 	f.w.ShowDialog(f.dlg)
 }
 
-func layoutSpacer() fyne.CanvasObject { return spacer() }
+func layoutSpacer() fyne.CanvasObject { return layout.NewSpacer() }
 
 // clearErrors hides every error line.
 func (f *fuForm) clearErrors() {

@@ -28,7 +28,7 @@ type FollowUpService interface {
 }
 
 func init() {
-	RegisterSection(Section{ID: "home", Title: "Home", Icon: theme.HomeIcon(), Order: OrderHome,
+	RegisterSection(Section{ID: "home", Title: "Home", Icon: theme.IconNameHome, Order: OrderHome,
 		Visible: func(w *Window) bool { return w.Services.FollowUps != nil && w.Can(posdesk.ActManageRefund) },
 		Build:   func(w *Window) fyne.CanvasObject { return NewHome(w) }})
 }

@@ -114,7 +114,7 @@ func DeadlineSourceText(source string) string {
 // language is not Chinese ("Charged but failed (交易失败但已扣款)").
 func KindLabel(k posdesk.IncidentKind) string {
 	t := i18n.T(k.Title())
-	if n := k.MerchantName(); n != "" && n != t {
+	if n := k.MerchantName(); n != "" && i18n.Current() != i18n.Chinese {
 		return t + " (" + n + ")"
 	}
 	return t

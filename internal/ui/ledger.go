@@ -13,7 +13,7 @@ import (
 )
 
 func init() {
-	RegisterSection(Section{ID: "ledger", Title: "Ledger", Icon: theme.ListIcon(), Order: OrderLedger,
+	RegisterSection(Section{ID: "ledger", Title: "Ledger", Icon: theme.IconNameList, Order: OrderLedger,
 		Visible: func(w *Window) bool { return w.Services.Transactions != nil },
 		Build:   func(w *Window) fyne.CanvasObject { return NewLedger(w) }})
 }
@@ -99,7 +99,7 @@ func NewLedger(w *Window) *Ledger {
 	l.empty = &widget.Label{Alignment: fyne.TextAlignCenter, Wrapping: fyne.TextWrapWord}
 	l.empty.Hide()
 	l.state = &widget.Label{}
-	l.totals = container.NewHBox()
+	l.totals = container.NewGridWithColumns(4, &widget.Label{Text: i18n.T("Calculating totals…"), Importance: widget.LowImportance})
 
 	l.add = &widget.Button{Text: i18n.T("Add transaction"), Icon: theme.ContentAddIcon(), Importance: widget.HighImportance, OnTapped: l.onAdd}
 	l.edit = &widget.Button{Text: i18n.T("Edit…"), Icon: theme.DocumentCreateIcon(), OnTapped: l.onEdit}
@@ -122,7 +122,7 @@ func NewLedger(w *Window) *Ledger {
 	row2 := container.NewGridWithColumns(4, l.status, l.kind, l.channel, l.terminal)
 	row3 := container.NewGridWithColumns(6, l.from, l.to, l.minAmount, l.maxAmount, l.voided, clear)
 	top := container.NewVBox(row1, row2, row3, l.filterErr)
-	bottom := container.NewVBox(widget.NewSeparator(), container.NewBorder(nil, nil, nil, l.state, container.NewHScroll(l.totals)))
+	bottom := container.NewVBox(widget.NewSeparator(), container.NewBorder(nil, nil, nil, l.state, l.totals))
 	l.content = container.NewBorder(top, bottom, nil, nil, container.NewStack(l.table, container.NewCenter(l.empty)))
 	l.Apply()
 	return l
@@ -442,6 +442,7 @@ func (l *Ledger) selectedTx() *posdesk.Transaction {
 func (l *Ledger) loadTotals() {
 	l.totalGen++
 	gen := l.totalGen
+	l.setTotals([]fyne.CanvasObject{&widget.Label{Text: i18n.T("Calculating totals…"), Importance: widget.LowImportance}})
 	f := l.filter
 	f.IncludeVoided = false
 	ctx := l.w.Ctx()
@@ -451,16 +452,28 @@ func (l *Ledger) loadTotals() {
 			if gen != l.totalGen {
 				return
 			}
-			l.totals.RemoveAll()
 			if err != nil {
-				l.totals.Add(&widget.Label{Text: i18n.T("Totals unavailable: %s", i18n.Message(err)), Importance: widget.DangerImportance})
+				l.setTotals([]fyne.CanvasObject{&widget.Label{Text: i18n.T("Totals unavailable: %s", i18n.Message(err)), Importance: widget.DangerImportance}})
 				return
 			}
+			var objs []fyne.CanvasObject
 			for _, t := range totalLines(totals) {
-				l.totals.Add(&widget.Label{Text: t.text, Importance: t.importance, TextStyle: fyne.TextStyle{Bold: t.bold}})
+				objs = append(objs, &widget.Label{Text: t.text, Importance: t.importance, TextStyle: fyne.TextStyle{Bold: t.bold},
+					Truncation: fyne.TextTruncateEllipsis})
 			}
+			l.setTotals(objs)
 		})
 	})
+}
+
+// setTotals shows objs in the totals bar (four to a line) and lays the screen out again, since
+// the bar may have gained or lost a line.
+func (l *Ledger) setTotals(objs []fyne.CanvasObject) {
+	l.totals.Objects = objs
+	l.totals.Refresh()
+	if c, ok := l.content.(*fyne.Container); ok {
+		c.Refresh()
+	}
 }
 
 // totalLine is one part of the totals bar.

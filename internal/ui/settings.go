@@ -43,7 +43,7 @@ func RegisterSettingsPane(p SettingsPane) {
 func SettingsPanes() []SettingsPane { return append([]SettingsPane(nil), panes...) }
 
 func init() {
-	RegisterSection(Section{ID: "settings", Title: "Settings", Icon: theme.SettingsIcon(), Order: OrderSettings,
+	RegisterSection(Section{ID: "settings", Title: "Settings", Icon: theme.IconNameSettings, Order: OrderSettings,
 		Build: buildSettings})
 	RegisterSettingsPane(SettingsPane{ID: "shop", Title: "Shop", Order: 10, Build: buildShopPane,
 		Visible: func(w *Window) bool { return w.Services.Settings != nil }})

@@ -39,7 +39,6 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -52,7 +51,9 @@ import (
 type Services struct {
 	Transactions posdesk.TransactionService
 	Settings     SettingsService
-	FollowUps    FollowUpService // Home dashboard and Follow-ups (refunds room)
+	Incidents    posdesk.IncidentService
+	Intake       AttachmentIntake // checks files staff attach to incidents (attach.Intake)
+	FollowUps    FollowUpService  // Home dashboard and Follow-ups (refunds room)
 }
 
 // SettingsService reads and writes the shop's settings (key/value text). Writing needs the
@@ -83,10 +84,10 @@ const (
 
 // Section is one screen reachable from the navigation rail.
 type Section struct {
-	ID    string        // stable identifier, e.g. "ledger"; Window.Open takes it
-	Title string        // English label; also its translation key
-	Icon  fyne.Resource // rail icon
-	Order int           // position in the rail, small first (see the Order constants)
+	ID    string             // stable identifier, e.g. "ledger"; Window.Open takes it
+	Title string             // English label; also its translation key
+	Icon  fyne.ThemeIconName // rail icon, e.g. theme.IconNameList (resolved when drawn)
+	Order int                // position in the rail, small first (see the Order constants)
 	// Build creates the section's content for w. It runs once per window, on first open.
 	Build func(w *Window) fyne.CanvasObject
 	// Visible reports whether the section works for w's services and user; nil means always.
@@ -96,11 +97,11 @@ type Section struct {
 // Action is a button in the top bar, optionally with a keyboard shortcut that works anywhere in
 // the window (also while typing in a form entry made by Window.NewEntry).
 type Action struct {
-	ID       string        // stable identifier, e.g. "log-incident"
-	Title    string        // English label; also its translation key
-	Icon     fyne.Resource // optional
-	Order    int           // position among the top-bar buttons, small first
-	Primary  bool          // a large, high-importance button (the "Log incident" button)
+	ID       string             // stable identifier, e.g. "log-incident"
+	Title    string             // English label; also its translation key
+	Icon     fyne.ThemeIconName // optional, e.g. theme.IconNameWarning
+	Order    int                // position among the top-bar buttons, small first
+	Primary  bool               // a large, high-importance button (the "Log incident" button)
 	Shortcut *desktop.CustomShortcut
 	Run      func(w *Window)
 	// Visible reports whether the action works for w's services and user; nil means always.
@@ -308,7 +309,7 @@ func (w *Window) Rebuild() {
 		if !w.visible(a.Visible) {
 			continue
 		}
-		b := &widget.Button{Text: i18n.T(a.Title), Icon: a.Icon, OnTapped: func() { a.Run(w) }}
+		b := &widget.Button{Text: i18n.T(a.Title), Icon: icon(a.Icon), OnTapped: func() { a.Run(w) }}
 		if a.Primary {
 			b.Importance = widget.HighImportance
 		}
@@ -335,7 +336,7 @@ func (w *Window) refreshRail() {
 		if !w.visible(s.Visible) {
 			continue
 		}
-		b := &widget.Button{Text: i18n.T(s.Title), Icon: s.Icon, Alignment: widget.ButtonAlignLeading, Importance: widget.LowImportance,
+		b := &widget.Button{Text: i18n.T(s.Title), Icon: icon(s.Icon), Alignment: widget.ButtonAlignLeading, Importance: widget.LowImportance,
 			OnTapped: func() { w.Open(s.ID) }}
 		if s.ID == w.current {
 			b.Importance = widget.HighImportance
@@ -459,5 +460,10 @@ func (w *Window) TypedShortcut(s fyne.Shortcut) bool {
 	return ok
 }
 
-// spacer is a flexible gap for horizontal boxes.
-func spacer() fyne.CanvasObject { return layout.NewSpacer() }
+// icon returns the current theme's icon called name, or nil for no name.
+func icon(name fyne.ThemeIconName) fyne.Resource {
+	if name == "" {
+		return nil
+	}
+	return theme.Icon(name)
+}
