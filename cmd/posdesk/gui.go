@@ -88,7 +88,7 @@ func runGUI(args []string, stderr io.Writer) int {
 		return attach.Intake(name, r, attach.Options{Kind: kind, Caption: caption, By: by})
 	}
 	services := ui.Services{Transactions: db, Settings: db, Incidents: db, Intake: intake,
-		Staff: db, Audit: db, Backups: db, Restore: restorer}
+		Staff: db, Audit: db, Backups: db, Restore: restorer, FollowUps: db}
 	// Nobody is signed in until the gate lets them in (first run: the owner is created).
 	w = ui.NewMainWindow(a, services, ui.Config{})
 	gate := ui.NewGate(w)
@@ -97,6 +97,9 @@ func runGUI(args []string, stderr io.Writer) int {
 	defer gate.Close()
 	stop := autoBackups(db, restorer)
 	defer stop()
+	// Refund reminders: a desktop notification at start and once a day while posdesk is open.
+	stopReminders := w.StartReminders(10 * time.Minute)
+	defer stopReminders()
 	w.ShowAndRun()
 	return 0
 }

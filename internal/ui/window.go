@@ -57,6 +57,7 @@ type Services struct {
 	Audit        posdesk.AuditService  // audit head and check (staff.go)
 	Backups      posdesk.BackupService // backups (staff.go)
 	Restore      Restorer              // restore from a backup (staff.go)
+	FollowUps    FollowUpService       // Home dashboard and Follow-ups (refunds room)
 }
 
 // SettingsService reads and writes the shop's settings (key/value text). Writing needs the
