@@ -18,7 +18,7 @@ func ParseAmount(s, currency string) (posdesk.Money, error) {
 		currency = posdesk.DefaultCurrency
 	}
 	s = cleanCell(s)
-	if m, ok := fastAmount(s, currency); ok && m.Amount.Abs().Cmp(maxAmount) < 0 {
+	if m, ok := fastAmount(s, currency); ok {
 		return m, nil
 	}
 	neg := false
@@ -79,8 +79,8 @@ func fastAmount(s, currency string) (posdesk.Money, bool) {
 	if frac < 0 {
 		frac = 0
 	}
-	if int32(frac) > exp {
-		return posdesk.Money{}, false // let ParseMoney decide about extra zeros
+	if int32(frac) > exp || digits-frac > 15 {
+		return posdesk.Money{}, false // let ParseMoney decide about extra zeros and huge amounts
 	}
 	for f := int32(frac); f < exp; f++ {
 		v *= 10
@@ -431,6 +431,9 @@ func normDigits(s string) string {
 // cleanCell trims a cell and removes what spreadsheets add to keep text as text: ="000123",
 // a leading apostrophe, surrounding tabs.
 func cleanCell(s string) string {
+	if n := len(s); n > 0 && s[0] > ' ' && s[n-1] > ' ' && s[0] != '=' && s[0] != '\'' && s[0] != '`' && s[0] < 0x80 && s[n-1] < 0x80 {
+		return s // nothing to trim (fast path)
+	}
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return s
