@@ -51,7 +51,7 @@ func register(c *command) {
 type env struct {
 	Ctx    context.Context
 	DB     *sqlite.DB
-	DBPath string
+	DBPath string // the open database's path; for NoDB commands the --db flag as given
 	JSON   bool
 	Lang   i18n.Lang
 	Stdout io.Writer
@@ -111,13 +111,21 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	e := &env{Ctx: ctx, JSON: *asJSON, Lang: i18n.Current(), Stdout: stdout, Stderr: stderr, Stdin: stdin,
-		Now: time.Now, Loc: time.Local, User: *user}
+		Now: time.Now, Loc: time.Local, User: *user, DBPath: *dbPath}
 	if !cmd.NoDB {
 		path, err := resolveDBPath(*dbPath)
 		if err != nil {
 			fmt.Fprintln(stderr, i18n.Message(err))
 			return 1
 		}
+		// Every process using the database holds the shared lock, so a restore never replaces
+		// it under a running command (see sqlite.LockShared).
+		lock, err := sqlite.LockShared(path)
+		if err != nil {
+			fmt.Fprintln(stderr, i18n.Message(err))
+			return 1
+		}
+		defer lock.Unlock()
 		db, err := sqlite.Open(path)
 		if err != nil {
 			fmt.Fprintln(stderr, i18n.Message(err))
@@ -218,14 +226,35 @@ func signIn(e *env) (context.Context, error) {
 	return posdesk.NewContextWithUser(e.Ctx, u), nil
 }
 
-// cliUser decides who the command acts as. Until staff accounts exist the shop has a single
-// owner; --user names them for the audit trail.
+// cliUser decides who the command acts as. Until the first staff account exists (posdesk staff
+// init) every command acts as the implicit owner, named "owner" or by --user: a fresh shop and
+// scripted tests need no sign-in. Once accounts exist, every command that opens the database,
+// reading ones included, needs --user NAME (or POSDESK_USER) and that person's PIN
+// (POSDESK_PIN, or asked on the terminal without echo); wrong PINs are throttled and logged like
+// in the window.
 var cliUser = func(e *env) (*posdesk.User, error) {
+	n, err := e.DB.CountStaff(e.Ctx)
+	if err != nil {
+		return nil, err
+	}
 	name := e.User
 	if name == "" {
-		name = "owner"
+		name = getenv("POSDESK_USER")
 	}
-	return &posdesk.User{Name: name, Role: posdesk.RoleOwner}, nil
+	if n == 0 {
+		if name == "" {
+			name = "owner"
+		}
+		return &posdesk.User{Name: name, Role: posdesk.RoleOwner}, nil
+	}
+	if name == "" {
+		return nil, posdesk.Errorf(posdesk.EFORBIDDEN, "This shop has staff accounts: say who you are with --user NAME (or POSDESK_USER) and give your PIN in POSDESK_PIN or when asked.")
+	}
+	pin, err := actorPIN(e, name)
+	if err != nil {
+		return nil, err
+	}
+	return e.DB.SignIn(e.Ctx, name, pin)
 }
 
 func printHelp(w io.Writer) {

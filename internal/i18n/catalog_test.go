@@ -15,6 +15,7 @@ import (
 
 	"github.com/posdesk/posdesk/assets"
 	"github.com/posdesk/posdesk/internal/i18n"
+	"github.com/posdesk/posdesk/internal/posdesk"
 )
 
 // formatArg maps the translating functions to the position of their format argument.
@@ -100,9 +101,12 @@ var verb = regexp.MustCompile(`%(\[\d+\])?[-+# 0]*\d*(\.\d+)?[a-zA-Z%]`)
 // TestTranslationsKeepVerbs checks that each translation uses as many fmt verbs as its English
 // format, so no argument is dropped or invented.
 func TestTranslationsKeepVerbs(t *testing.T) {
-	cat, err := i18n.Load(assets.Catalogs)
+	cat, conflicts, err := i18n.Load(assets.Catalogs)
 	if err != nil {
 		t.Fatal(err)
+	}
+	for _, c := range conflicts {
+		t.Errorf("one English term, two translations: %s", c)
 	}
 	for lang, m := range cat {
 		for en, tr := range m {
@@ -126,3 +130,11 @@ func TestTranslationsKeepVerbs(t *testing.T) {
 }
 
 func TestMain(m *testing.M) { os.Exit(m.Run()) }
+
+func TestMessageTranslatesLabels(t *testing.T) {
+	err := posdesk.Invalid("trace", "%s must be digits only (you entered %q).", "Trace number", "12a")
+	got := i18n.MessageIn(i18n.Chinese, err)
+	if !strings.HasPrefix(got, "凭证号") || !strings.Contains(got, `"12a"`) {
+		t.Errorf("got %q, want the label translated and the value kept", got)
+	}
+}

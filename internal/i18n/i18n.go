@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -116,15 +117,33 @@ func MessageIn(lang Lang, err error) string {
 	if errors.As(err, &es) {
 		lines := make([]string, len(es))
 		for i, e := range es {
-			lines[i] = In(lang, e.Format, e.Args...)
+			lines[i] = In(lang, e.Format, labels(lang, e.Args)...)
 		}
 		return strings.Join(lines, "\n")
 	}
 	var e *posdesk.Error
 	if errors.As(err, &e) {
-		return In(lang, e.Format, e.Args...)
+		return In(lang, e.Format, labels(lang, e.Args)...)
 	}
 	return In(lang, posdesk.Internal(err).Format)
+}
+
+// labels translates the string arguments of a message that are themselves catalog entries (field
+// labels such as "Trace number" passed to a shared format), so a message never mixes languages.
+// Values the user typed are not catalog entries and stay as they are.
+func labels(lang Lang, args []any) []any {
+	if lang == English {
+		return args
+	}
+	out := make([]any, len(args))
+	for i, a := range args {
+		if s, ok := a.(string); ok && Has(lang, s) {
+			out[i] = Lookup(lang, s)
+			continue
+		}
+		out[i] = a
+	}
+	return out
 }
 
 var (
@@ -134,7 +153,7 @@ var (
 
 func catalog() map[Lang]map[string]string {
 	loadOnce.Do(func() {
-		c, err := Load(assets.Catalogs)
+		c, _, err := Load(assets.Catalogs)
 		if err != nil {
 			panic(err) // the catalogs are embedded: a bad one is a build defect, caught by tests
 		}
@@ -143,14 +162,15 @@ func catalog() map[Lang]map[string]string {
 	return loaded
 }
 
-// Load reads every i18n/<lang>/*.json catalog in fsys. A format defined twice with different
-// translations is an error naming both files.
-func Load(fsys fs.FS) (map[Lang]map[string]string, error) {
+// Load reads every i18n/<lang>/*.json catalog in fsys. A format translated differently in two
+// files is reported in conflicts (the file read first, in name order, wins); a test keeps that
+// list empty so one English term has one Chinese term across the app.
+func Load(fsys fs.FS) (cat map[Lang]map[string]string, conflicts []string, err error) {
 	out := map[Lang]map[string]string{}
 	from := map[string]string{}
 	dirs, err := fs.ReadDir(fsys, "i18n")
 	if err != nil {
-		return nil, fmt.Errorf("read catalogs: %w", err)
+		return nil, nil, fmt.Errorf("read catalogs: %w", err)
 	}
 	for _, d := range dirs {
 		if !d.IsDir() {
@@ -160,25 +180,34 @@ func Load(fsys fs.FS) (map[Lang]map[string]string, error) {
 		out[lang] = map[string]string{}
 		files, err := fs.Glob(fsys, path.Join("i18n", d.Name(), "*.json"))
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		for _, f := range files {
 			b, err := fs.ReadFile(fsys, f)
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			var m map[string]string
 			if err := json.Unmarshal(b, &m); err != nil {
-				return nil, fmt.Errorf("catalog %s: %w", f, err)
+				return nil, nil, fmt.Errorf("catalog %s: %w", f, err)
 			}
-			for k, v := range m {
-				if old, dup := out[lang][k]; dup && old != v {
-					return nil, fmt.Errorf("catalog %s: %q already translated differently in %s", f, k, from[string(lang)+"\x00"+k])
+			keys := make([]string, 0, len(m))
+			for k := range m {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys)
+			for _, k := range keys {
+				v := m[k]
+				if old, dup := out[lang][k]; dup {
+					if old != v {
+						conflicts = append(conflicts, fmt.Sprintf("%s: %q is %q here but %q in %s", f, k, v, old, from[string(lang)+"\x00"+k]))
+					}
+					continue
 				}
 				out[lang][k] = v
 				from[string(lang)+"\x00"+k] = f
 			}
 		}
 	}
-	return out, nil
+	return out, conflicts, nil
 }

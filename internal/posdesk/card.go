@@ -100,14 +100,15 @@ func CardLast4(masked string) string {
 // MaskText returns s with every card number in it masked: each run of 13 to 19 digits (written
 // together or in groups joined by single spaces or dashes, as people write card numbers) that
 // passes the Luhn check keeps its first 6 and last 4 digits, the others become '*'. Longer runs of
-// digits are searched for such numbers inside them. Free text (notes, stories, captions, imported
-// cells) goes through MaskText before it is stored, logged, exported or printed.
+// digits are searched for such numbers inside them. Full-width digits (０-９, as Chinese input
+// methods type them) count as digits. Free text (notes, stories, captions, imported cells) goes
+// through MaskText before it is stored, logged, exported or printed.
 func MaskText(s string) string {
 	if !hasLongDigitRun(s) {
 		return s
 	}
-	b := []byte(s)
-	// groups: maximal runs of ASCII digits; a run continues over one ' ' or '-'.
+	b := []rune(s)
+	// groups: maximal runs of digits; a run continues over one ' ' or '-'.
 	var run []digitGroup
 	flush := func() {
 		maskRun(b, run)
@@ -115,8 +116,8 @@ func MaskText(s string) string {
 	}
 	i := 0
 	for i < len(b) {
-		if !isDigit(b[i]) {
-			if len(run) > 0 && (b[i] == ' ' || b[i] == '-') && i+1 < len(b) && isDigit(b[i+1]) && run[len(run)-1].end == i {
+		if digitValue(b[i]) < 0 {
+			if len(run) > 0 && (b[i] == ' ' || b[i] == '-') && i+1 < len(b) && digitValue(b[i+1]) >= 0 && run[len(run)-1].end == i {
 				i++
 				continue
 			}
@@ -127,7 +128,7 @@ func MaskText(s string) string {
 			continue
 		}
 		j := i
-		for j < len(b) && isDigit(b[j]) {
+		for j < len(b) && digitValue(b[j]) >= 0 {
 			j++
 		}
 		run = append(run, digitGroup{i, j})
@@ -139,51 +140,62 @@ func MaskText(s string) string {
 	return string(b)
 }
 
-// digitGroup is a maximal run of ASCII digits in a byte slice: b[start:end].
+// digitGroup is a maximal run of digits in a rune slice: b[start:end].
 type digitGroup struct{ start, end int }
 
-func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+// digitValue returns the value of an ASCII or full-width digit, or -1.
+func digitValue(r rune) int {
+	switch {
+	case r >= '0' && r <= '9':
+		return int(r - '0')
+	case r >= '０' && r <= '９':
+		return int(r - '０')
+	}
+	return -1
+}
 
 func hasLongDigitRun(s string) bool {
 	n := 0
 	for i := 0; i < len(s); i++ {
 		switch c := s[i]; {
-		case isDigit(c):
+		case c >= '0' && c <= '9':
 			n++
-			if n >= 13 {
-				return true
-			}
+		case c == 0xEF && i+2 < len(s) && s[i+1] == 0xBC && s[i+2] >= 0x90 && s[i+2] <= 0x99: // ０-９
+			n++
+			i += 2
 		case c == ' ' || c == '-':
+			continue
 		default:
 			n = 0
+		}
+		if n >= 13 {
+			return true
 		}
 	}
 	return false
 }
 
-// maskRun masks Luhn-valid card numbers in one run of digit groups within b.
-func maskRun(b []byte, groups []digitGroup) {
-	var digits []int // byte offsets of each digit in the run
-	var starts []int // index into digits where each group starts
+// maskRun masks Luhn-valid card numbers in one run of digit groups within b. Every candidate is
+// checked against the digits as they were before any masking, so masking is idempotent: a second
+// pass over the output changes nothing.
+func maskRun(b []rune, groups []digitGroup) {
+	var pos []int     // offset in b of each digit of the run
+	var digits []byte // the digits themselves, unmasked
+	var starts []int  // index into digits where each group starts
 	for _, g := range groups {
 		starts = append(starts, len(digits))
 		for k := g.start; k < g.end; k++ {
-			digits = append(digits, k)
+			pos = append(pos, k)
+			digits = append(digits, byte('0'+digitValue(b[k])))
 		}
 	}
 	if len(digits) < 13 {
 		return
 	}
-	str := func(from, to int) string {
-		bs := make([]byte, 0, to-from)
-		for _, p := range digits[from:to] {
-			bs = append(bs, b[p])
-		}
-		return string(bs)
-	}
-	mask := func(from, to int) {
+	hide := make([]bool, len(digits))
+	mark := func(from, to int) {
 		for k := from + 6; k < to-4; k++ {
-			b[digits[k]] = '*'
+			hide[k] = true
 		}
 	}
 	starts = append(starts, len(digits))
@@ -194,19 +206,41 @@ func maskRun(b []byte, groups []digitGroup) {
 			if n > 19 {
 				break
 			}
-			if n >= 13 && Luhn(str(starts[gi], starts[gj])) {
-				mask(starts[gi], starts[gj])
+			if n >= 13 && Luhn(string(digits[starts[gi]:starts[gj]])) {
+				mark(starts[gi], starts[gj])
 			}
 		}
 		// A single group longer than 19 digits may hide a card number anywhere inside it.
 		if glen := starts[gi+1] - starts[gi]; glen > 19 {
 			for a := starts[gi]; a+13 <= starts[gi+1]; a++ {
 				for l := 13; l <= 19 && a+l <= starts[gi+1]; l++ {
-					if Luhn(str(a, a+l)) {
-						mask(a, a+l)
+					if luhnBytes(digits[a : a+l]) {
+						mark(a, a+l)
 					}
 				}
 			}
 		}
 	}
+	for k, h := range hide {
+		if h {
+			b[pos[k]] = '*'
+		}
+	}
+}
+
+// luhnBytes is Luhn over ASCII digits without allocating.
+func luhnBytes(d []byte) bool {
+	sum, double := 0, false
+	for i := len(d) - 1; i >= 0; i-- {
+		v := int(d[i] - '0')
+		if double {
+			v *= 2
+			if v > 9 {
+				v -= 9
+			}
+		}
+		sum += v
+		double = !double
+	}
+	return sum%10 == 0
 }

@@ -109,8 +109,10 @@ func (m Money) Display() string {
 		b.WriteByte('.')
 		b.WriteString(frac)
 	}
-	sign := currencySign(m.Currency)
-	out := sign + " " + b.String()
+	out := b.String()
+	if sign := currencySign(m.Currency); sign != "" {
+		out = sign + " " + out
+	}
 	if neg {
 		out = "-" + out
 	}
@@ -202,8 +204,12 @@ func ParseDecimal(s string) (decimal.Decimal, error) {
 		return decimal.Decimal{}, Invalid("amount", "Amount is empty; enter a number such as 58.00.")
 	}
 	if strings.Contains(s, ",") {
-		// Thousands separators must sit between groups of three digits.
-		intPart, _, _ := strings.Cut(s, ".")
+		// Thousands separators must sit between groups of three digits, before the decimal point
+		// ("1.288,00" is not 1.288).
+		intPart, frac, _ := strings.Cut(s, ".")
+		if strings.Contains(frac, ",") {
+			return decimal.Decimal{}, Invalid("amount", "Amount %q is not a number; write it like 1,288.00 or 1288.00.", orig)
+		}
 		groups := strings.Split(intPart, ",")
 		for i, g := range groups {
 			if (i == 0 && (len(g) < 1 || len(g) > 3)) || (i > 0 && len(g) != 3) {

@@ -51,6 +51,8 @@ type User struct {
 	Role      Role
 	CreatedAt time.Time
 	Disabled  bool
+	// LockedUntil is when sign-in opens again after too many wrong PINs (zero: not locked).
+	LockedUntil time.Time
 }
 
 // Action is something a user does that changes or reveals records.

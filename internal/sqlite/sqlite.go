@@ -35,6 +35,10 @@ type DB struct {
 	Path string
 	// Now returns the current time; tests replace it.
 	Now func() time.Time
+	// Throttle is the back-off after wrong PINs (posdesk.DefaultThrottle).
+	Throttle posdesk.Throttle
+	// ReadOnly is set by OpenReadOnly: every write fails.
+	ReadOnly bool
 
 	write *sql.DB // exactly one connection: SQLite has one writer anyway
 	read  *sql.DB // read-only pool
@@ -66,7 +70,7 @@ func Open(path string) (*DB, error) {
 			return nil, &posdesk.Error{Code: posdesk.EINTERNAL, Format: "Cannot create the data folder %s.", Args: []any{dir}, Err: err}
 		}
 	}
-	db := &DB{Path: path, Now: time.Now}
+	db := &DB{Path: path, Now: time.Now, Throttle: posdesk.DefaultThrottle}
 	var err error
 	if db.write, err = sql.Open("sqlite", DSN(path, false)); err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
@@ -87,6 +91,57 @@ func Open(path string) (*DB, error) {
 	}
 	db.read.SetMaxOpenConns(4)
 	return db, nil
+}
+
+// OpenReadOnly opens an existing database without changing it: no migrations run and every
+// write fails with EFORBIDDEN ("open read-only"). A second window on a database another window
+// already has open uses it.
+func OpenReadOnly(path string) (*DB, error) {
+	if _, err := os.Stat(path); err != nil {
+		return nil, &posdesk.Error{Code: posdesk.ENOTFOUND, Format: "There is no database at %s.", Args: []any{path}, Err: err}
+	}
+	db := &DB{Path: path, Now: time.Now, Throttle: posdesk.DefaultThrottle, ReadOnly: true}
+	var err error
+	if db.read, err = sql.Open("sqlite", DSN(path, true)); err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	db.read.SetMaxOpenConns(4)
+	if err := db.read.Ping(); err != nil {
+		db.read.Close()
+		return nil, openError(path, err)
+	}
+	if db.write, err = sql.Open("sqlite", DSN(path, true)); err != nil {
+		db.read.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	db.write.SetMaxOpenConns(1)
+	return db, nil
+}
+
+// LatestSchemaVersion returns the number of the newest migration this build knows.
+func LatestSchemaVersion() int {
+	names, _ := fs.Glob(migrationFS, "migrations/*.sql")
+	latest := 0
+	for _, name := range names {
+		num, _, _ := strings.Cut(filepath.Base(name), "_")
+		if v, err := strconv.Atoi(num); err == nil && v > latest {
+			latest = v
+		}
+	}
+	return latest
+}
+
+// SchemaVersion returns the newest migration applied to the database.
+func (db *DB) SchemaVersion(ctx context.Context) (int, error) {
+	return schemaVersion(ctx, db.read)
+}
+
+func schemaVersion(ctx context.Context, q querier) (int, error) {
+	var v sql.NullInt64
+	if err := q.QueryRowContext(ctx, `SELECT max(version) FROM schema_migrations`).Scan(&v); err != nil {
+		return 0, dbError(err)
+	}
+	return int(v.Int64), nil
 }
 
 func openError(path string, err error) error {
@@ -240,21 +295,44 @@ func (tx *Tx) audit(action, entity string, entityID int64, old, new any) error {
 		return fmt.Errorf("audit: %w", err)
 	}
 	e := posdesk.AuditEntry{Time: tx.now, Actor: posdesk.ActorName(tx.ctx), Action: action, Entity: entity, EntityID: entityID, Old: o, New: n}
-	var prevSeq sql.NullInt64
-	var prevHash sql.NullString
-	err = tx.QueryRowContext(tx.ctx, `SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1`).Scan(&prevSeq, &prevHash)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+	prevSeq, prevHash, err := tx.auditPrev()
+	if err != nil {
 		return fmt.Errorf("audit: %w", err)
 	}
-	e.Seq = prevSeq.Int64 + 1
-	e.PrevHash = prevHash.String
+	e.Seq = prevSeq + 1
+	e.PrevHash = prevHash
 	e.Hash = AuditHash(e)
 	_, err = tx.ExecContext(tx.ctx, `INSERT INTO audit_log (seq, time, actor, action, entity, entity_id, old, new, prev_hash, hash)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, e.Seq, e.Time.Format(time.RFC3339Nano), e.Actor, e.Action, e.Entity, e.EntityID, e.Old, e.New, e.PrevHash, e.Hash)
 	if err != nil {
 		return fmt.Errorf("audit: %w", err)
 	}
+	// The head row moves in the same transaction (see migration 0005).
+	if _, err := tx.ExecContext(tx.ctx, `INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash`, e.Seq, e.Hash); err != nil {
+		return fmt.Errorf("audit head: %w", err)
+	}
 	return nil
+}
+
+// auditPrev returns the entry a new one chains onto: the head row or the last row of audit_log,
+// whichever is further on. Chaining onto the head row means entries deleted from the end stay
+// visible as a gap after later writes, instead of being papered over.
+func (tx *Tx) auditPrev() (int64, string, error) {
+	var logSeq, headSeq sql.NullInt64
+	var logHash, headHash sql.NullString
+	err := tx.QueryRowContext(tx.ctx, `SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1`).Scan(&logSeq, &logHash)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return 0, "", err
+	}
+	err = tx.QueryRowContext(tx.ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`).Scan(&headSeq, &headHash)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return 0, "", err
+	}
+	if headSeq.Int64 > logSeq.Int64 {
+		return headSeq.Int64, headHash.String, nil
+	}
+	return logSeq.Int64, logHash.String, nil
 }
 
 // AuditHash returns the hex SHA-256 of an audit entry's fields and its PrevHash.
@@ -268,8 +346,15 @@ func AuditHash(e posdesk.AuditEntry) string {
 
 // authorize checks the acting user may do action; a refusal is written to the audit trail in
 // its own transaction, so it is recorded even though the change is not made.
+//
+// Once staff accounts exist, the user in ctx must be one of them: the role and the disabled flag
+// are read from the database at this moment (a user demoted or disabled while signed in loses
+// the right at once), and a made-up user is refused.
 func (db *DB) authorize(ctx context.Context, action posdesk.Action, entity string, id int64) error {
-	err := posdesk.Authorize(ctx, action)
+	u, err := db.actor(ctx)
+	if err == nil {
+		err = posdesk.Authorize(posdesk.NewContextWithUser(ctx, u), action)
+	}
 	if err == nil {
 		return nil
 	}
