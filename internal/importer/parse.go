@@ -103,11 +103,14 @@ const (
 
 // ParseDate parses a calendar date as exports write it: 2026-09-14, 2026/9/14, 2026.09.14,
 // 20260914, 2026年9月14日, 14/09/2026 (see DateOrder), an Excel serial day number (46279), with
-// full-width digits allowed and any time of day after it ignored. The result is the date at 00:00
-// UTC. The error is EINVALID on field "date".
-func ParseDate(s string, order DateOrder) (time.Time, error) {
+// full-width digits allowed and any time of day after it ignored. The error is EINVALID on field
+// "date".
+func ParseDate(s string, order DateOrder) (posdesk.Date, error) {
 	d, _, _, err := parseDateTimeCell(s, order)
-	return d, err
+	if err != nil {
+		return posdesk.Date{}, err
+	}
+	return posdesk.DateOf(d, time.UTC), nil
 }
 
 // ParseClock parses a time of day: 08:30:00, 8:30, 083000, 0830, 08:30:00.123, 8:30 PM, 下午3:05.

@@ -650,6 +650,11 @@ func appendMinor(b []byte, m posdesk.Money) []byte {
 	return strconv.AppendInt(b, m.Minor(), 10)
 }
 
+// appendDate appends d as yyyymmdd.
+func appendDate(b []byte, d posdesk.Date) []byte {
+	return strconv.AppendInt(b, int64(d.Year*10000+int(d.Month)*100+d.Day), 10)
+}
+
 // appendField appends a separator and s.
 func appendField(b []byte, s string) []byte {
 	b = append(b, 0x1f)
@@ -742,8 +747,7 @@ func (r *Reader) parseSettlement(rec []string, line int) (*Record, error) {
 		}
 		s.SettleDate = d
 	} else {
-		y, m, d := s.Time.In(r.loc).Date()
-		s.SettleDate = time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+		s.SettleDate = posdesk.DateOf(s.Time, r.loc)
 	}
 	b := append(r.fp[:0], 's')
 	for _, v := range [...]string{s.MerchantID, s.TerminalID, s.Batch, s.Trace, s.RRN, s.AuthCode, s.Card, s.CardType, s.Issuer, string(s.Kind)} {
@@ -753,7 +757,7 @@ func (r *Reader) parseSettlement(rec []string, line int) (*Record, error) {
 	b = appendMinor(append(b, 0x1f), s.Fee)
 	b = appendMinor(append(b, 0x1f), s.Net)
 	b = strconv.AppendInt(append(b, 0x1f), s.Time.UnixNano(), 10)
-	b = s.SettleDate.AppendFormat(append(b, 0x1f), time.DateOnly)
+	b = appendDate(append(b, 0x1f), s.SettleDate)
 	s.Fingerprint = r.fingerprint(b)
 	sr.rec = Record{Line: line, Settlement: s}
 	return &sr.rec, nil
@@ -813,7 +817,7 @@ func (r *Reader) parseBank(rec []string, line int) (*Record, error) {
 		return nil, err
 	}
 	b := append(r.fp[:0], 'b')
-	b = bl.Date.AppendFormat(append(b, 0x1f), time.DateOnly)
+	b = appendDate(append(b, 0x1f), bl.Date)
 	b = appendField(b, bl.Description)
 	b = appendField(b, bl.Counterparty)
 	b = appendMinor(append(b, 0x1f), bl.Credit)
