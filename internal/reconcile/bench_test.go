@@ -77,7 +77,7 @@ func genLine(i int, id int64) *posdesk.SettlementLine {
 	return &posdesk.SettlementLine{
 		ID: id, Kind: posdesk.KindSale, Amount: posdesk.NewMoney(minor, "CNY"), Fee: posdesk.NewMoney(fee, "CNY"), Net: posdesk.NewMoney(minor-fee, "CNY"),
 		RRN: rrn, TerminalID: term, Batch: batch, Trace: trace, Card: card, Time: when,
-		SettleDate: time.Date(when.Year(), when.Month(), when.Day(), 0, 0, 0, 0, time.UTC),
+		SettleDate: posdesk.DateOf(when, time.UTC),
 	}
 }
 

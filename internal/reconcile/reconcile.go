@@ -137,7 +137,7 @@ func SortExceptions(es []*posdesk.Exception) {
 		if rank[a.Kind] != rank[b.Kind] {
 			return rank[a.Kind] < rank[b.Kind]
 		}
-		if !a.Date.Equal(b.Date) {
+		if a.Date != b.Date {
 			return a.Date.Before(b.Date)
 		}
 		return a.RRN < b.RRN
@@ -562,7 +562,7 @@ func (e *engine) passTBT(Input) error {
 			continue
 		}
 		batch, trace := unpackBT(t.bt)
-		reason := i18n.T("Same terminal %s, batch %s and trace %s on %s.", e.terms.name(t.term), batch, trace, dayDate(t.day).Format(time.DateOnly))
+		reason := i18n.T("Same terminal %s, batch %s and trace %s on %s.", e.terms.name(t.term), batch, trace, dayDate(t.day).String())
 		if err := e.pair(t, best, posdesk.MatchScoreExact, byTBT, reason); err != nil {
 			return err
 		}
@@ -789,7 +789,7 @@ func (e *engine) finish(Input) error {
 			if err := e.emit(&posdesk.Exception{
 				Kind: posdesk.ExcApprovedNotSettled, TransactionID: t.id, RRN: t.rrnString(), Date: dayDate(t.day),
 				Expected: e.money(t.amount), Actual: e.money(0),
-				Reason: i18n.T("Approved at the POS on %s but in no settlement statement after %d days: claim %s from the acquirer with the slip.", dayDate(t.day).Format(time.DateOnly), e.opts.SettleDays, e.money(t.amount).Display()),
+				Reason: i18n.T("Approved at the POS on %s but in no settlement statement after %d days: claim %s from the acquirer with the slip.", dayDate(t.day).String(), e.opts.SettleDays, e.money(t.amount).Display()),
 			}, "tx", t.id); err != nil {
 				return err
 			}
@@ -800,7 +800,7 @@ func (e *engine) finish(Input) error {
 			if err := e.emit(&posdesk.Exception{
 				Kind: posdesk.ExcRefundNotCredited, TransactionID: t.id, RRN: t.rrnString(), Date: dayDate(t.day),
 				Expected: e.money(-t.amount), Actual: e.money(0),
-				Reason: i18n.T("The refund of %s on %s is in no settlement statement after %d days: check with the acquirer that the customer got the money back.", e.money(t.amount).Display(), dayDate(t.day).Format(time.DateOnly), e.opts.SettleDays),
+				Reason: i18n.T("The refund of %s on %s is in no settlement statement after %d days: check with the acquirer that the customer got the money back.", e.money(t.amount).Display(), dayDate(t.day).String(), e.opts.SettleDays),
 			}, "tx", t.id); err != nil {
 				return err
 			}
@@ -850,7 +850,7 @@ func (e *engine) finish(Input) error {
 		if err := e.emit(&posdesk.Exception{
 			Kind: posdesk.ExcSettledNotInLedger, SettlementLineIDs: []int64{l.id}, RRN: e.lineRRN(i), Date: dayDate(l.day),
 			Expected: e.money(0), Actual: e.money(l.amount),
-			Reason: i18n.T("The acquirer settled %s on %s (RRN %s) but the ledger has no such payment: import the POS export of that day or record the payment.", e.money(l.amount).Display(), dayDate(l.day).Format(time.DateOnly), e.lineRRN(i)),
+			Reason: i18n.T("The acquirer settled %s on %s (RRN %s) but the ledger has no such payment: import the POS export of that day or record the payment.", e.money(l.amount).Display(), dayDate(l.day).String(), e.lineRRN(i)),
 		}, "line", l.id); err != nil {
 			return err
 		}
@@ -1030,7 +1030,7 @@ func (e *engine) bank(in Input) error {
 }
 
 func (e *engine) bankException(creditDay, settleDay int32, net, credit int64, ids []int64) error {
-	cd, sd := dayDate(creditDay).Format(time.DateOnly), dayDate(settleDay).Format(time.DateOnly)
+	cd, sd := dayDate(creditDay).String(), dayDate(settleDay).String()
 	var reason string
 	switch {
 	case credit == 0:
