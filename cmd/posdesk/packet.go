@@ -12,8 +12,8 @@ import (
 
 var packetFlags struct {
 	out, preset, party, shop *string
-	grayscale          *bool
-	fs                 *flag.FlagSet // to read the global --lang as given ("zh+en")
+	grayscale                *bool
+	fs                       *flag.FlagSet // to read the global --lang as given ("zh+en")
 }
 
 func init() {
