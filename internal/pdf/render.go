@@ -17,6 +17,7 @@ import (
 
 	"github.com/jung-kurt/gofpdf"
 
+	"github.com/posdesk/posdesk/internal/i18n"
 	"github.com/posdesk/posdesk/internal/posdesk"
 )
 
@@ -96,6 +97,16 @@ type ExhibitResult struct {
 	Pages     int    // pages it takes
 	Bytes     int    // about how many bytes of the packet it takes
 	Problem   string // why it is not shown (a PDF that could not be read), in English; "" if shown
+
+	err error
+}
+
+// ProblemText says in lang why the exhibit is not shown, or "" when it is.
+func (x ExhibitResult) ProblemText(lang i18n.Lang) string {
+	if x.err == nil {
+		return ""
+	}
+	return problemText(lang, x.err)
 }
 
 func (r *Renderer) now() time.Time {
@@ -189,7 +200,7 @@ func (p *Packet) validate() error {
 		return posdesk.Invalid("party", "Party %q is not known; use issuing_bank, acquirer or qr_platform.", string(p.Party))
 	}
 	if strings.TrimSpace(p.Shop.Name) == "" {
-		return posdesk.Invalid("shop", "The shop name is empty; fill it in under Settings before building a packet.")
+		return posdesk.Invalid("shop", "The shop name is empty; fill it in under Settings (or give --shop) before building a packet.")
 	}
 	return nil
 }
@@ -217,7 +228,7 @@ func result(out []byte, pages int, preset Preset, step int, exs []*exhibit) *Res
 	for _, e := range exs {
 		er := ExhibitResult{Name: e.name, FirstPage: e.firstPage, Pages: e.pages, Bytes: e.size()}
 		if e.problem != nil {
-			er.Problem = e.problem.Error()
+			er.Problem, er.err = problemText(i18n.English, e.problem), e.problem
 		}
 		res.Exhibits = append(res.Exhibits, er)
 	}
