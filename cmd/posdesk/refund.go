@@ -770,7 +770,8 @@ func rfRunApprove(e *env, args []string) error {
 	if len(rest) > 0 {
 		return usagef("unexpected argument %q", rest[0])
 	}
-	if strings.TrimSpace(*rfApproveFlags.by) == "" && e.User == "" {
+	if u := posdesk.UserFromContext(e.Ctx); strings.TrimSpace(*rfApproveFlags.by) == "" && (u == nil || u.ID == 0) {
+		// Without staff logins the approver is named; with them it is the signed-in person.
 		return usagef("name the approving manager with --by NAME")
 	}
 	r, err := e.DB.ApproveRefund(e.Ctx, id, *rfApproveFlags.by)

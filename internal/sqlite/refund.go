@@ -376,9 +376,11 @@ func (db *DB) CreateRefund(ctx context.Context, r *posdesk.Refund) error {
 	today := tx.today()
 	r.Status, r.ApprovedBy, r.ApprovedAt, r.StatusReason = posdesk.RefundRequested, "", time.Time{}, ""
 	r.Received, r.WrittenOff, r.Receipts = posdesk.Money{}, posdesk.Money{}, nil
-	if strings.TrimSpace(r.RequestedBy) == "" {
-		r.RequestedBy = posdesk.ActorName(ctx)
+	requester, err := posdesk.Requester(ctx, r.RequestedBy)
+	if err != nil {
+		return err
 	}
+	r.RequestedBy = requester
 	if r.OpenedOn.IsZero() {
 		r.OpenedOn = today
 	}
