@@ -76,9 +76,12 @@ type Reader struct {
 	mapp Mapping
 	col  [numFields]int // column index +1 per field index, 0 when unmapped
 
-	queue      [][]string
-	queueLines []int
-	headerNorm string
+	queue       [][]string
+	queueLines  []int
+	headerNorm  string
+	headerFirst string                      // the header's first non-empty cell, cleaned
+	kinds       map[string]posdesk.TxKind   // kind cells already parsed ("" when unknown)
+	statuses    map[string]posdesk.TxStatus // status cells already parsed
 
 	seen     map[uint64]uint32
 	fp       []byte
@@ -268,6 +271,12 @@ func (r *Reader) findHeader(delim string) error {
 	r.queue = recs[best+1:]
 	r.queueLines = lines[best+1:]
 	r.headerNorm = joinNorm(header)
+	for _, h := range header {
+		if h = cleanCell(h); h != "" {
+			r.headerFirst = h
+			break
+		}
+	}
 
 	m := Mapping{Encoding: r.dec.Encoding(), Delimiter: delim, HeaderLine: lines[best], Columns: map[Field]int{}}
 	for i, h := range header {
@@ -442,11 +451,17 @@ const (
 func (r *Reader) classify(rec []string) rowClass {
 	first, nonEmpty := "", 0
 	for _, c := range rec {
-		if c = cleanCell(c); c != "" {
-			if nonEmpty == 0 {
-				first = c
+		if len(c) == 0 || (len(c) < 8 && strings.TrimSpace(c) == "") {
+			continue
+		}
+		if nonEmpty == 0 {
+			if first = cleanCell(c); first == "" {
+				continue
 			}
-			nonEmpty++
+		}
+		nonEmpty++
+		if nonEmpty > 1 {
+			break
 		}
 	}
 	switch {
@@ -458,7 +473,7 @@ func (r *Reader) classify(rec []string) rowClass {
 		if _, err := ParseAmount(first, r.currency); err != nil {
 			return rowNote
 		}
-	case joinNorm(rec) == r.headerNorm:
+	case first == r.headerFirst && joinNorm(rec) == r.headerNorm:
 		return rowHeader
 	}
 	return rowData
@@ -577,11 +592,65 @@ func (r *Reader) kind(rec []string, line int, amount posdesk.Money) (posdesk.TxK
 		return posdesk.KindSale, nil
 	}
 	s := r.cell(rec, FieldKind)
-	k, ok := ParseKind(s)
+	k, ok := r.memoKind(s)
 	if !ok {
 		return "", posdesk.RowError{Line: line, Field: string(FieldKind), Err: posdesk.Invalid(string(FieldKind), "Transaction type %q is not known; posdesk reads 消费/SALE, 撤销/VOID, 退货/REFUND, 冲正/REVERSAL, 预授权/PREAUTH and 预授权完成/COMPLETION.", posdesk.MaskText(s))}
 	}
 	return k, nil
+}
+
+// memoKind is ParseKind remembering the few distinct cells a file has.
+func (r *Reader) memoKind(s string) (posdesk.TxKind, bool) {
+	if k, ok := r.kinds[s]; ok {
+		return k, k != ""
+	}
+	k, ok := ParseKind(s)
+	if r.kinds == nil {
+		r.kinds = map[string]posdesk.TxKind{}
+	}
+	if len(r.kinds) < 256 {
+		r.kinds[strings.Clone(s)] = k
+	}
+	return k, ok
+}
+
+// memoStatus is ParseStatus remembering the few distinct cells a file has.
+func (r *Reader) memoStatus(s string) (posdesk.TxStatus, bool) {
+	if v, ok := r.statuses[s]; ok {
+		return v, v != ""
+	}
+	v, ok := ParseStatus(s)
+	if r.statuses == nil {
+		r.statuses = map[string]posdesk.TxStatus{}
+	}
+	if len(r.statuses) < 256 {
+		r.statuses[strings.Clone(s)] = v
+	}
+	return v, ok
+}
+
+// appendMinor appends m as an integer count of minor units: the canonical form for
+// fingerprints, whatever the file wrote ("58", "58.00", "¥58").
+func appendMinor(b []byte, m posdesk.Money) []byte {
+	exp, ok := posdesk.MinorUnits(m.Currency)
+	if !ok {
+		exp = 2
+	}
+	shift := m.Amount.Exponent() + exp
+	if shift >= 0 && shift <= 4 && m.Amount.NumDigits() <= 14 {
+		v := m.Amount.CoefficientInt64()
+		for ; shift > 0; shift-- {
+			v *= 10
+		}
+		return strconv.AppendInt(b, v, 10)
+	}
+	return strconv.AppendInt(b, m.Minor(), 10)
+}
+
+// appendField appends a separator and s.
+func appendField(b []byte, s string) []byte {
+	b = append(b, 0x1f)
+	return append(b, s...)
 }
 
 // signed returns m with the sign of the money's direction for kind: refunds, voids and reversals
@@ -665,16 +734,15 @@ func (r *Reader) parseSettlement(rec []string, line int) (*Record, error) {
 		y, m, d := s.Time.In(r.loc).Date()
 		s.SettleDate = time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 	}
-	b := r.fp[:0]
-	b = append(b, 's')
-	for _, v := range []string{s.MerchantID, s.TerminalID, s.Batch, s.Trace, s.RRN, s.AuthCode, s.Card, s.CardType, s.Issuer, string(s.Kind), s.Amount.Plain(), s.Fee.Plain(), s.Net.Plain()} {
-		b = append(b, 0x1f)
-		b = append(b, v...)
+	b := append(r.fp[:0], 's')
+	for _, v := range [...]string{s.MerchantID, s.TerminalID, s.Batch, s.Trace, s.RRN, s.AuthCode, s.Card, s.CardType, s.Issuer, string(s.Kind)} {
+		b = appendField(b, v)
 	}
-	b = append(b, 0x1f)
-	b = strconv.AppendInt(b, s.Time.UnixNano(), 10)
-	b = append(b, 0x1f)
-	b = s.SettleDate.AppendFormat(b, time.DateOnly)
+	b = appendMinor(append(b, 0x1f), s.Amount)
+	b = appendMinor(append(b, 0x1f), s.Fee)
+	b = appendMinor(append(b, 0x1f), s.Net)
+	b = strconv.AppendInt(append(b, 0x1f), s.Time.UnixNano(), 10)
+	b = s.SettleDate.AppendFormat(append(b, 0x1f), time.DateOnly)
 	s.Fingerprint = r.fingerprint(b)
 	return &Record{Line: line, Settlement: s}, nil
 }
@@ -732,12 +800,13 @@ func (r *Reader) parseBank(rec []string, line int) (*Record, error) {
 	if bl.Balance, err = r.amount(rec, line, FieldBalance, false); err != nil {
 		return nil, err
 	}
-	b := r.fp[:0]
-	b = append(b, 'b')
-	for _, v := range []string{bl.Date.Format(time.DateOnly), bl.Description, bl.Counterparty, bl.Credit.Plain(), bl.Debit.Plain(), bl.Balance.Plain()} {
-		b = append(b, 0x1f)
-		b = append(b, v...)
-	}
+	b := append(r.fp[:0], 'b')
+	b = bl.Date.AppendFormat(append(b, 0x1f), time.DateOnly)
+	b = appendField(b, bl.Description)
+	b = appendField(b, bl.Counterparty)
+	b = appendMinor(append(b, 0x1f), bl.Credit)
+	b = appendMinor(append(b, 0x1f), bl.Debit)
+	b = appendMinor(append(b, 0x1f), bl.Balance)
 	bl.Fingerprint = r.fingerprint(b)
 	return &Record{Line: line, Bank: bl}, nil
 }
@@ -775,7 +844,7 @@ func (r *Reader) parsePOS(rec []string, line int) (*Record, error) {
 	}
 	t.Amount = amount
 	if s := r.cell(rec, FieldStatus); s != "" {
-		st, ok := ParseStatus(s)
+		st, ok := r.memoStatus(s)
 		if !ok {
 			return nil, posdesk.RowError{Line: line, Field: string(FieldStatus), Err: posdesk.Invalid(string(FieldStatus), "Status %q is not known; posdesk reads 成功/APPROVED, 失败/FAILED, 拒绝/DECLINED, 超时/TIMEOUT and 已冲正/REVERSED.", posdesk.MaskText(s))}
 		}
@@ -796,14 +865,12 @@ func (r *Reader) parsePOS(rec []string, line int) (*Record, error) {
 		errors.As(err, &e)
 		return nil, posdesk.RowError{Line: line, Field: e.Field, Err: e}
 	}
-	b := r.fp[:0]
-	b = append(b, 'p')
-	for _, v := range []string{t.Merchant, t.Terminal, t.Batch, t.Trace, t.RRN, t.AuthCode, t.Scheme, t.Card, string(t.Kind), string(t.Channel), string(t.Status), t.Amount.Plain(), t.Note} {
-		b = append(b, 0x1f)
-		b = append(b, v...)
+	b := append(r.fp[:0], 'p')
+	for _, v := range [...]string{t.Merchant, t.Terminal, t.Batch, t.Trace, t.RRN, t.AuthCode, t.Scheme, t.Card, string(t.Kind), string(t.Channel), string(t.Status), t.Note} {
+		b = appendField(b, v)
 	}
-	b = append(b, 0x1f)
-	b = strconv.AppendInt(b, t.Time.UnixNano(), 10)
+	b = appendMinor(append(b, 0x1f), t.Amount)
+	b = strconv.AppendInt(append(b, 0x1f), t.Time.UnixNano(), 10)
 	return &Record{Line: line, POS: &posdesk.POSLine{Tx: t, Line: line, Fingerprint: r.fingerprint(b)}}, nil
 }
 

@@ -142,8 +142,10 @@ func direction(k posdesk.TxKind) int8 {
 
 // interner gives small numbers to the few distinct terminal IDs.
 type interner struct {
-	ids   map[string]uint32
-	names []string
+	ids    map[string]uint32
+	names  []string
+	last   string
+	lastID uint32
 }
 
 func newInterner() *interner { return &interner{ids: map[string]uint32{}, names: []string{""}} }
@@ -152,7 +154,11 @@ func (in *interner) id(s string) uint32 {
 	if s == "" {
 		return 0
 	}
+	if s == in.last {
+		return in.lastID
+	}
 	if id, ok := in.ids[s]; ok {
+		in.last, in.lastID = s, id
 		return id
 	}
 	id := uint32(len(in.names))
