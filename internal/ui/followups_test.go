@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/posdesk/posdesk/internal/i18n"
+	"github.com/posdesk/posdesk/internal/mock"
 	"github.com/posdesk/posdesk/internal/posdesk"
 )
 
@@ -34,6 +35,7 @@ type fakeFollowUps struct {
 	receipts    []*posdesk.RefundReceipt
 	findFilters []posdesk.RefundFilter
 	sliceAsked  []posdesk.IncidentSlice
+	holidays    map[posdesk.Date]*posdesk.Holiday
 }
 
 func newFakeFollowUps() *fakeFollowUps {
@@ -212,12 +214,30 @@ func (s *fakeFollowUps) MonthlyReport(ctx context.Context, month, today posdesk.
 }
 
 func (s *fakeFollowUps) FindHolidays(ctx context.Context, from, to posdesk.Date) ([]*posdesk.Holiday, error) {
-	return nil, nil
+	var out []*posdesk.Holiday
+	for _, h := range s.holidays {
+		out = append(out, h)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Date.Before(out[j].Date) })
+	return out, nil
 }
 
-func (s *fakeFollowUps) SetHoliday(ctx context.Context, h *posdesk.Holiday) error { panic("not used") }
+func (s *fakeFollowUps) SetHoliday(ctx context.Context, h *posdesk.Holiday) error {
+	if err := posdesk.Authorize(ctx, posdesk.ActEditSettings); err != nil {
+		return err
+	}
+	if s.holidays == nil {
+		s.holidays = map[posdesk.Date]*posdesk.Holiday{}
+	}
+	c := *h
+	s.holidays[h.Date] = &c
+	return nil
+}
 
-func (s *fakeFollowUps) DeleteHoliday(ctx context.Context, d posdesk.Date) error { panic("not used") }
+func (s *fakeFollowUps) DeleteHoliday(ctx context.Context, d posdesk.Date) error {
+	delete(s.holidays, d)
+	return nil
+}
 
 func (s *fakeFollowUps) FindIncidentByNumber(ctx context.Context, ref string) (*posdesk.Incident, error) {
 	for _, inc := range s.incidents {
@@ -583,5 +603,52 @@ func TestReminderNotificationOncePerDay(t *testing.T) {
 	now = day.Add(5 * 24 * time.Hour) // two days late: overdue
 	if ok, _ := n.Check(); !ok || !strings.Contains(sent[2].Content, "1 follow-ups are overdue") {
 		t.Errorf("overdue: %v", sent[len(sent)-1].Content)
+	}
+}
+
+func TestRefundSettingsPane(t *testing.T) {
+	svc := newFakeFollowUps()
+	saved := map[string]string{}
+	settings := &mock.SettingsService{
+		SettingFn:    func(ctx context.Context, key, def string) (string, error) { return def, nil },
+		SetSettingFn: func(ctx context.Context, key, value string) error { saved[key] = value; return nil },
+	}
+	w, q := newTestWindow(t, Services{FollowUps: svc, Settings: settings}, owner)
+	q.drain()
+	if !w.Open("settings") {
+		t.Fatal("no settings section")
+	}
+	var p *refundPane
+	buildRefundPaneFor(w, &p)
+	if p.threshold.Text != "500.00" {
+		t.Errorf("threshold shows %q", p.threshold.Text)
+	}
+	p.threshold.SetText("1,000")
+	test.Tap(p.saveLimit)
+	if saved[posdesk.RefundThresholdSetting] != "1000.00" || p.thresholdErr.Visible() {
+		t.Errorf("saved %v, error %q", saved, p.thresholdErr.Text)
+	}
+	p.threshold.SetText("lots")
+	test.Tap(p.saveLimit)
+	if !p.thresholdErr.Visible() {
+		t.Error("a bad threshold was accepted")
+	}
+	p.dates.SetText("2025-10-01..2025-10-08")
+	p.name.SetText("国庆节")
+	test.Tap(p.add)
+	p.dates.SetText("2025-10-11")
+	p.workday.SetChecked(true)
+	test.Tap(p.add)
+	if len(p.holidays) != 9 || !p.holidays[8].Workday || p.holidays[0].Name != "国庆节" {
+		t.Fatalf("holidays %d", len(p.holidays))
+	}
+	p.remove(posdesk.NewDate(2025, 10, 11))
+	if len(p.holidays) != 8 {
+		t.Errorf("after removing: %d", len(p.holidays))
+	}
+	p.dates.SetText("2025-10-08..2025-10-01")
+	test.Tap(p.add)
+	if !p.addErr.Visible() {
+		t.Error("a backwards range was accepted")
 	}
 }
