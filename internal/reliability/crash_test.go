@@ -172,7 +172,7 @@ func TestKillLoop(t *testing.T) {
 	runs := map[string]int{}
 	var reopenMax, checkTotal time.Duration
 	earlyKills, failures := 0, 0
-	_, importSupported := importService(mustOpen(t, dbPath))
+	_, importSupported := any((*sqlite.DB)(nil)).(posdesk.ImportService)
 	start := time.Now()
 	for cycle := 0; cycle < n && failures == 0; cycle++ {
 		w := workloads[cycle%len(workloads)]
