@@ -77,7 +77,9 @@ func txIDs(t *testing.T, ctx context.Context, db *sqlite.DB, n int) []int64 {
 
 // writePaths lists every write the storage offers, each with enough set-up to repeat it.
 func writePaths() []writePath {
-	day := func(i int) time.Time { return time.Date(2026, 9, 14, 10, 0, 0, 0, shopZone).Add(time.Duration(i) * time.Minute) }
+	day := func(i int) time.Time {
+		return time.Date(2026, 9, 14, 10, 0, 0, 0, shopZone).Add(time.Duration(i) * time.Minute)
+	}
 	str := func(s string) *string { return &s }
 	return []writePath{
 		{name: "transaction add", op: func(ctx context.Context, db *sqlite.DB, _ []int64, i int) error {
