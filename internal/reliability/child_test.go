@@ -243,30 +243,37 @@ func writeFileAtomic(path string, data []byte) error {
 	return os.Rename(tmp.Name(), path)
 }
 
-// childWriter is one of several processes writing at once: it creates ARG ledger records and
-// ARG/5 incidents (each with its slip record), and records receipts against the shared refund
-// named in the database's "reliability.refund" setting when there is one. Every failure is
-// printed the way the command prints it (i18n.Message) and counted by the parent.
+// childWriter is one of several processes writing at once. ARG is "N REFUND": it creates N
+// ledger records, N/5 incidents (each with its slip record) and N receipts of 0.01 against the
+// shared refund REFUND (a read-modify-write of the refund's received total in storage). Every
+// change is acknowledged with its ID, every failure printed as "error MESSAGE".
 func childWriter(ctx context.Context, db *sqlite.DB, r *rand.Rand, seed uint64) error {
-	n, err := strconv.Atoi(os.Getenv(childArgEnv))
-	if err != nil {
+	var n int
+	var refund int64
+	if _, err := fmt.Sscan(os.Getenv(childArgEnv), &n, &refund); err != nil {
 		return err
 	}
+	fail := func(err error) { ack("error %s", oneLine(err)) }
 	for i := 0; i < n; i++ {
 		at := time.Date(2026, 9, 20, 10, 0, 0, 0, shopZone).Add(time.Duration(i) * time.Second)
 		t := &posdesk.Transaction{Time: at, Amount: posdesk.CNY(fmt.Sprintf("%d.00", 1+r.IntN(500))), Terminal: "61000042",
 			Trace: fmt.Sprintf("%06d", i+1), RRN: fmt.Sprintf("8%03d%08d", seed%1000, i), Note: fmt.Sprintf("writer %d", seed)}
 		if err := db.CreateTransaction(ctx, t); err != nil {
-			ack("error %s", oneLine(err))
+			fail(err)
 		} else {
 			ack("tx %d", t.ID)
+		}
+		if _, err := db.CreateRefundReceipt(ctx, refund, &posdesk.RefundReceipt{Amount: posdesk.CNY("0.01"), Note: fmt.Sprintf("writer %d", seed)}); err != nil {
+			fail(err)
+		} else {
+			ack("receipt %d", refund)
 		}
 		if i%5 == 4 {
 			kind := posdesk.IncidentNoResponse
 			inc := &posdesk.Incident{Kind: kind, Time: at, Amount: posdesk.CNY("10.00"), Story: fmt.Sprintf("writer %d", seed),
 				Transactions: []*posdesk.Transaction{posdesk.NewSlip(kind, at, posdesk.CNY("10.00"), "61000042", "", fmt.Sprintf("7%03d%08d", seed%1000, i))}}
 			if err := db.CreateIncident(ctx, inc); err != nil {
-				ack("error %s", oneLine(err))
+				fail(err)
 			} else {
 				ack("incident %d %s", inc.ID, inc.Number)
 			}
