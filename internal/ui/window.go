@@ -58,6 +58,7 @@ type Services struct {
 	Backups      posdesk.BackupService // backups (staff.go)
 	Restore      Restorer              // restore from a backup (staff.go)
 	FollowUps    FollowUpService       // Home dashboard and Follow-ups (refunds room)
+	Packets      PacketBuilder         // evidence packs of incidents (packet.go)
 }
 
 // SettingsService reads and writes the shop's settings (key/value text). Writing needs the
