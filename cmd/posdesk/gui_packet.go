@@ -127,7 +127,7 @@ func (g *guiPackets) BuildPacket(ctx context.Context, req ui.PacketRequest, prog
 	return g.r.Build(ctx, p)
 }
 
-// PreviewPages implements ui.PacketBuilder with poppler's pdftoppm, at 40 DPI.
+// PreviewPages implements ui.PacketBuilder with poppler's pdftoppm, at 60 DPI.
 func (g *guiPackets) PreviewPages(ctx context.Context, packet []byte, n int) ([][]byte, error) {
 	tool := g.pdftoppm
 	if tool == "" {
@@ -145,7 +145,7 @@ func (g *guiPackets) PreviewPages(ctx context.Context, packet []byte, n int) ([]
 	if err := os.WriteFile(in, packet, 0o600); err != nil {
 		return nil, fmt.Errorf("preview: %w", err)
 	}
-	cmd := exec.CommandContext(ctx, tool, "-png", "-r", "40", "-f", "1", "-l", fmt.Sprint(n), in, filepath.Join(dir, "page"))
+	cmd := exec.CommandContext(ctx, tool, "-png", "-r", "60", "-f", "1", "-l", fmt.Sprint(n), in, filepath.Join(dir, "page"))
 	if out, err := cmd.CombinedOutput(); err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()

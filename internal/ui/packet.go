@@ -15,7 +15,6 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -302,6 +301,8 @@ func (p *PacketDialog) pagesText() string {
 		return i18n.T("%[1]d of %[2]d pages", p.result.Pages, pr.MaxPages)
 	case p.result != nil:
 		return i18n.T("%d pages (no page limit)", p.result.Pages)
+	case p.estimate == nil && p.meterWarn.Visible():
+		return i18n.T("Pages: unknown")
 	case p.estimate == nil:
 		return i18n.T("Pages: estimating…")
 	case pr.MaxPages > 0:
@@ -316,6 +317,8 @@ func (p *PacketDialog) bytesText() string {
 	switch {
 	case p.result != nil:
 		return i18n.T("%[1]s of %[2]s", sizeText(int64(p.result.Bytes)), sizeText(pr.TargetBytes))
+	case p.estimate == nil && p.meterWarn.Visible():
+		return i18n.T("Size: unknown")
 	case p.estimate == nil:
 		return i18n.T("Size: estimating…")
 	}
@@ -364,14 +367,16 @@ func (p *PacketDialog) refreshMeter() {
 		}
 		warn = strings.Join(w, "\n")
 	default:
-		if !p.meterWarn.Visible() {
-			p.meter.SetText(i18n.T("Estimating…"))
+		p.meter.SetText(i18n.T("Estimating…"))
+		if p.meterWarn.Visible() {
+			p.meter.Hide()
 		}
 		p.pagesBar.SetValue(0)
 		p.bytesBar.SetValue(0)
 		return
 	}
 	p.meter.SetText(strings.Join(lines, "\n"))
+	p.meter.Show()
 	p.setWarn(warn)
 	if pr.MaxPages > 0 {
 		p.pagesBar.SetValue(min(1, float64(pages)/float64(pr.MaxPages)))
@@ -437,7 +442,7 @@ func (p *PacketDialog) renderExhibits() {
 			what += i18n.T(", ") + i18n.T("%d pages", e.att.Pages)
 		case e.att.IsPDF():
 			what += i18n.T(", ") + i18n.T("PDF")
-		case e.att.IsText():
+		case e.att.IsText() && e.att.Kind != posdesk.AttachmentTerminalLog:
 			what += i18n.T(", ") + i18n.T("text log")
 		}
 		if !e.include {
@@ -605,10 +610,13 @@ func (p *PacketDialog) showPreview(res *pdf.Result, req PacketRequest, pages [][
 	if err == nil && len(pages) > 0 {
 		p.previewNote.SetText(i18n.T("The first %[1]d of %[2]d pages, as they will print.", len(pages), res.Pages))
 		for i, png := range pages {
-			img := canvas.NewImageFromResource(fyne.NewStaticResource(fmt.Sprintf("page-%d.png", i+1), png))
+			res := fyne.NewStaticResource(fmt.Sprintf("page-%d.png", i+1), png)
+			img := canvas.NewImageFromResource(res)
 			img.FillMode = canvas.ImageFillContain
-			img.SetMinSize(fyne.NewSize(180, 230))
-			p.preview.Add(container.NewBorder(nil, &widget.Label{Text: i18n.T("Page %d", i+1), Alignment: fyne.TextAlignCenter}, nil, nil, img))
+			img.SetMinSize(fyne.NewSize(180, 220))
+			zoom := &widget.Button{Text: i18n.T("Page %d", i+1), Icon: theme.ZoomInIcon(), Importance: widget.LowImportance,
+				OnTapped: func() { p.showPage(i+1, res) }}
+			p.preview.Add(container.NewBorder(nil, zoom, nil, nil, img))
 		}
 		p.preview.Refresh()
 		return
@@ -643,6 +651,15 @@ func (p *PacketDialog) showPreview(res *pdf.Result, req PacketRequest, pages [][
 		p.preview.Add(pageTile(theme.FileIcon(), a, pagesLabel(x.FirstPage, x.FirstPage+x.Pages-1), text))
 	}
 	p.preview.Refresh()
+}
+
+// showPage shows one previewed page large.
+func (p *PacketDialog) showPage(n int, res fyne.Resource) {
+	img := canvas.NewImageFromResource(res)
+	img.FillMode = canvas.ImageFillContain
+	size := p.w.Canvas().Size()
+	img.SetMinSize(fyne.NewSize(fyne.Min(620, size.Width*0.8), fyne.Min(700, size.Height*0.8)))
+	p.w.ShowDialog(dialog.NewCustom(i18n.T("Page %d", n), i18n.T("Close"), img, p.w))
 }
 
 // pagesLabel says which pages: "Page 3", "Pages 4–5", or "No page".
@@ -680,20 +697,7 @@ func (p *PacketDialog) fileName() string {
 // onSave builds the pack if needed and asks where to save it.
 func (p *PacketDialog) onSave() {
 	p.Build(func(*pdf.Result) {
-		fd := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
-			if err != nil {
-				p.w.ShowError(err)
-				return
-			}
-			if wc == nil {
-				return
-			}
-			p.SaveTo(wc, wc.URI().Path())
-		}, p.w)
-		fd.SetFileName(p.fileName())
-		fd.SetFilter(storage.NewExtensionFileFilter([]string{".pdf"}))
-		fd.Resize(fyne.NewSize(900, 600))
-		fd.Show()
+		askSaveFile(p.w, p.fileName(), []string{".pdf"}, func(wc fyne.URIWriteCloser) { p.SaveTo(wc, wc.URI().Path()) })
 	})
 }
 
@@ -784,12 +788,12 @@ func (p *PacketDialog) record(res *pdf.Result, done string) {
 		fyne.Do(func() {
 			if err != nil {
 				p.status.Importance = widget.DangerImportance
-				p.status.SetText(done + " " + i18n.T("The SHA-256 could not be recorded on the incident: %s", i18n.Message(err)))
+				p.status.SetText(i18n.T("%[1]s %[2]s", done, i18n.T("The SHA-256 could not be recorded on the incident: %s", i18n.Message(err))))
 				return
 			}
 			p.recorded = res.SHA256
 			p.status.Importance = widget.SuccessImportance
-			p.status.SetText(done + " " + i18n.T("SHA-256 %[1]s recorded on %[2]s.", res.SHA256, p.inc.Number))
+			p.status.SetText(i18n.T("%[1]s %[2]s", done, i18n.T("SHA-256 %[1]s recorded on %[2]s.", res.SHA256, p.inc.Number)))
 			if p.onDone != nil {
 				p.onDone()
 			}

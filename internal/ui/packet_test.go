@@ -216,8 +216,8 @@ func TestPacketMeterShowsEstimateErrors(t *testing.T) {
 	w, q := newTestWindow(t, f.services(), owner)
 	p := OpenPacketDialog(w, f.inc, f.incs.atts[f.inc.ID], nil)
 	q.drain()
-	if _, _, _, warn := p.Meter(); !strings.Contains(warn, "Attachment 12 does not exist") {
-		t.Errorf("estimate error not shown: %q", warn)
+	if pages, _, _, warn := p.Meter(); !strings.Contains(warn, "Attachment 12 does not exist") || pages != "Pages: unknown" {
+		t.Errorf("estimate error not shown: %q, %q", pages, warn)
 	}
 }
 
@@ -264,6 +264,19 @@ func TestPacketBuildPreviewSaveRecordsHash(t *testing.T) {
 	q.drain()
 	if len(f.builds) != 2 || !slices.Equal(f.builds[1].Exhibits, []int64{11, 13}) || again.Len() == 0 {
 		t.Errorf("builds %v after a change", f.builds)
+	}
+
+	// Save… asks where (the pack is built already) and a page opens large.
+	before := len(w.Canvas().Overlays().List())
+	test.Tap(p.saveBtn)
+	q.drain()
+	if n := len(w.Canvas().Overlays().List()); n != before+1 || len(f.builds) != 2 {
+		t.Errorf("Save… opened %d dialogs after %d builds", n-before, len(f.builds))
+	}
+	before = len(w.Canvas().Overlays().List())
+	test.Tap(p.preview.Objects[0].(*fyne.Container).Objects[1].(*widget.Button))
+	if n := len(w.Canvas().Overlays().List()); n != before+1 {
+		t.Errorf("tapping page 1 opened %d dialogs", n-before)
 	}
 }
 
