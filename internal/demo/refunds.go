@@ -260,3 +260,12 @@ func LoadRefunds(ctx context.Context, svc posdesk.RefundService, refunds []*Refu
 	}
 	return nil
 }
+
+// IncidentsOf returns the domain incidents of demo incidents, for Refunds.
+func IncidentsOf(ds []*Incident) []*posdesk.Incident {
+	out := make([]*posdesk.Incident, len(ds))
+	for i, d := range ds {
+		out[i] = d.Incident
+	}
+	return out
+}

@@ -102,3 +102,45 @@ func TestDemoRefundsLoadAndTellAStory(t *testing.T) {
 		t.Errorf("check: %v %v", problems, err)
 	}
 }
+
+func TestDemoShopWithIncidentsAndRefunds(t *testing.T) {
+	end := time.Date(2026, 3, 20, 18, 0, 0, 0, demo.ShopZone)
+	shop := demo.NewShop(demo.Config{Seed: 11, Transactions: 2500, End: end})
+	var txs []*posdesk.Transaction
+	for tx := range shop.Transactions() {
+		txs = append(txs, tx)
+	}
+	db, err := sqlite.Open(filepath.Join(t.TempDir(), "demo.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ctx := posdesk.NewContextWithUser(context.Background(), &posdesk.User{Name: "王经理", Role: posdesk.RoleOwner})
+	for _, tx := range txs {
+		if err := db.CreateTransaction(ctx, tx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	setNow := func(at time.Time) { db.Now = func() time.Time { return at } }
+	incs := shop.Incidents()
+	if err := demo.LoadIncidents(ctx, db, incs, setNow); err != nil {
+		t.Fatal(err)
+	}
+	refunds := shop.Refunds(demo.IncidentsOf(incs))
+	if err := demo.LoadRefunds(ctx, db, refunds, setNow); err != nil {
+		t.Fatal(err)
+	}
+	today := posdesk.DateOf(end, demo.ShopZone)
+	d, err := db.Dashboard(ctx, today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	owing := 0
+	for _, f := range d.Outstanding {
+		owing += f.Count
+	}
+	if owing == 0 || len(d.IncidentsByCause) == 0 {
+		t.Errorf("demo dashboard: %d follow-ups owing, %d causes this month", owing, len(d.IncidentsByCause))
+	}
+	t.Logf("%d incidents, %d refunds, %d owing, recovered this month %s", len(incs), len(refunds), owing, d.Recovered.AmountText())
+}
