@@ -304,7 +304,7 @@ func TestPacketOpenInViewerWritesAFileURL(t *testing.T) {
 	p.openURL = func(*url.URL) error { return errors.New("xdg-open: not found") }
 	p.OpenInViewer()
 	q.drain()
-	if !strings.Contains(p.Status(), "Could not open a PDF viewer") || p.status.Importance != widget.DangerImportance {
+	if !strings.Contains(p.Status(), "Could not open a viewer") || p.status.Importance != widget.DangerImportance {
 		t.Errorf("status %q", p.Status())
 	}
 }

@@ -59,6 +59,7 @@ type Services struct {
 	Restore      Restorer              // restore from a backup (staff.go)
 	FollowUps    FollowUpService       // Home dashboard and Follow-ups (refunds room)
 	Packets      PacketBuilder         // evidence packs of incidents (packet.go)
+	Reports      ReportService         // monthly report and CSV exports (reports.go)
 }
 
 // SettingsService reads and writes the shop's settings (key/value text). Writing needs the
