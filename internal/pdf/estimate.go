@@ -49,7 +49,7 @@ func EstimatePacket(p Packet) (Estimate, error) {
 		e := &p.Exhibits[i]
 		switch kindOf(e) {
 		case ExhibitPDF:
-			doc, err := readPDFBounded(e.Original, pdfTimeoutDefault)
+			doc, err := readPDFBounded(e.Original, pdfTimeoutDefault, 0)
 			if err != nil {
 				est.Unreadable++
 				continue
