@@ -88,6 +88,9 @@ func decodePicture(data []byte, boxW, boxH int, gray bool) (*picture, error) {
 	}
 	sw, sh := src.Bounds().Dx(), src.Bounds().Dy()
 	dw, dh := fitPixels(sw, sh, boxW, boxH)
+	if m := src.ColorModel(); m == color.GrayModel || m == color.Gray16Model {
+		gray = true // a gray source encodes as one channel: smaller, same look
+	}
 	pic := &picture{img: reduce(src, dw, dh, gray), srcW: sw, srcH: sh}
 	if format == "jpeg" && dw == sw && dh == sh {
 		switch src.(type) {
