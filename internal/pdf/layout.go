@@ -164,7 +164,9 @@ func coverLetter(d *doc, p *Packet, exs []*exhibit, now time.Time) {
 
 	// Enclosures.
 	d.space(1)
-	sayPara(d, p, func(l L) string { return i18n.In(l, "Enclosures:") })
+	if len(exs) > 0 {
+		sayPara(d, p, func(l L) string { return i18n.In(l, "Enclosures:") })
+	}
 	for _, e := range exs {
 		line := strings.Join(p.say(func(l L) string { return exhibitLabel(l, e.n) }), " / ") + "  " + e.name
 		if e.caption != "" {

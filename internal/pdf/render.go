@@ -203,7 +203,36 @@ func (p *Packet) validate() error {
 	if strings.TrimSpace(p.Shop.Name) == "" {
 		return posdesk.Invalid("shop", "The shop name is empty; fill it in under Settings (or give --shop) before building a packet.")
 	}
+	p.mask()
 	return nil
+}
+
+// mask masks card numbers in every free-text field Build prints (p is Build's own copy; the
+// slices it shares with the caller are copied before they are changed).
+func (p *Packet) mask() {
+	m := posdesk.MaskText
+	p.PartyName = m(p.PartyName)
+	s := &p.Shop
+	s.Name, s.MerchantID, s.Address, s.Phone, s.Contact, s.Acquirer = m(s.Name), m(s.MerchantID), m(s.Address), m(s.Phone), m(s.Contact), m(s.Acquirer)
+	l := &p.Letter
+	l.Story, l.AskDetail, l.CaseNumber, l.Signatory = m(l.Story), m(l.AskDetail), m(l.CaseNumber), m(l.Signatory)
+	p.IncidentNumber = m(p.IncidentNumber)
+	txs := append([]Transaction(nil), p.Transactions...)
+	for i := range txs {
+		t := &txs[i]
+		t.Settled, t.Scheme, t.TerminalID, t.Batch, t.Trace, t.RRN, t.AuthCode = m(t.Settled), m(t.Scheme), m(t.TerminalID), m(t.Batch), m(t.Trace), m(t.RRN), m(t.AuthCode)
+	}
+	p.Transactions = txs
+	hist := append([]StatusChange(nil), p.StatusHistory...)
+	for i := range hist {
+		hist[i].By, hist[i].Note = m(hist[i].By), m(hist[i].Note)
+	}
+	p.StatusHistory = hist
+	tl := append([]Event(nil), p.Timeline...)
+	for i := range tl {
+		tl[i].Who, tl[i].What = m(tl[i].Who), m(tl[i].What)
+	}
+	p.Timeline = tl
 }
 
 // nextStep returns the first ladder step after step predicted to bring photo bytes within
