@@ -85,7 +85,7 @@ func buildLanguagePane(w *Window) fyne.CanvasObject {
 		}
 	}
 	p.radio.OnChanged = p.onChanged
-	note := &widget.Label{Text: i18n.T("A new choice applies at the next start of posdesk."), Importance: widget.LowImportance}
+	note := &widget.Label{Text: i18n.T("A new choice applies at the next start of posdesk."), TextStyle: fyne.TextStyle{Italic: true}}
 	return container.NewVBox(p.radio, note, p.status)
 }
 
