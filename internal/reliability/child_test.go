@@ -197,29 +197,36 @@ func childPackets(ctx context.Context, db *sqlite.DB, r *rand.Rand, dir string, 
 	}
 }
 
-// packetOf maps a stored incident and its attachments to the packet the PDF renderer draws.
+// packetOf composes the packet of a stored incident as `posdesk packet` does: the incident with
+// its events and contacts, every attachment with its data, the shop from the settings, the
+// audit head.
 func packetOf(ctx context.Context, db *sqlite.DB, id int64) (pdf.Packet, error) {
 	inc, err := db.FindIncidentByID(ctx, id)
 	if err != nil {
 		return pdf.Packet{}, err
 	}
-	atts, err := db.FindAttachments(ctx, id)
+	list, err := db.FindAttachments(ctx, id)
 	if err != nil {
 		return pdf.Packet{}, err
 	}
-	p := pdf.Packet{Lang: pdf.LangBoth, Party: pdf.Acquirer, Location: shopZone, IncidentNumber: inc.Number,
-		Shop:   pdf.Shop{Name: "好运便利店", MerchantID: "898310058120042", Contact: "王芳", Phone: "021-5555 0101"},
-		Letter: pdf.Letter{Kind: pdf.Kind(inc.Kind), Story: inc.Story, Ask: pdf.AskInvestigate, CaseNumber: inc.CaseNumber}}
-	for _, t := range inc.Transactions {
-		p.Transactions = append(p.Transactions, pdf.Transaction{Role: pdf.Text{En: "Sale", Zh: "原交易"}, Time: t.Time,
-			Amount: t.Amount, Status: pdf.Text{En: t.Status.Title()}, MaskedCard: t.Card, TerminalID: t.Terminal,
-			Trace: t.Trace, RRN: t.RRN, AuthCode: t.AuthCode, Scheme: t.Scheme})
+	var atts []*posdesk.Attachment
+	for _, a := range list {
+		full, err := db.FindAttachmentByID(ctx, a.ID)
+		if err != nil {
+			return pdf.Packet{}, err
+		}
+		atts = append(atts, full)
 	}
-	for _, c := range inc.Contacts {
-		p.Timeline = append(p.Timeline, pdf.Event{Time: c.Time, Who: c.CreatedBy, What: c.Summary})
+	shop, loc := pdf.ShopFromSettings(func(key string) string {
+		v, _ := db.Setting(ctx, key, "")
+		return v
+	})
+	if loc == nil {
+		loc = shopZone
 	}
-	for _, a := range atts {
-		p.Exhibits = append(p.Exhibits, pdf.ExhibitFromAttachment(a))
+	p := pdf.FromIncident(inc, atts, shop, loc, pdf.LangBoth, "")
+	if head, err := db.AuditHead(ctx); err == nil {
+		p.AuditHead = head.Short()
 	}
 	return p, nil
 }
