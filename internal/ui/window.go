@@ -52,7 +52,9 @@ type Services struct {
 	Transactions posdesk.TransactionService
 	Settings     SettingsService
 	Incidents    posdesk.IncidentService
-	Intake       AttachmentIntake // checks files staff attach to incidents (attach.Intake)
+	Intake       AttachmentIntake       // checks files staff attach to incidents (attach.Intake)
+	Holidays     posdesk.HolidayService // the holiday list, edited in Settings (settings_panes.go)
+	DataFile     string                 // the database file, shown in Settings (settings_panes.go)
 }
 
 // SettingsService reads and writes the shop's settings (key/value text). Writing needs the
