@@ -109,3 +109,23 @@ func TestRefusesTooManyPages(t *testing.T) {
 		t.Fatalf("Build = %v, want EINVALID naming E02-pos.log and the limit 19", err)
 	}
 }
+
+func TestGrayscaleAndProgress(t *testing.T) {
+	p := fixturePacket(t, pdf.LangZh)
+	p.Exhibits = p.Exhibits[:4]
+	colour := build(t, p)
+	p.Grayscale = true
+	var calls, last, total int
+	r := &pdf.Renderer{Now: fixedNow, Workers: 1, Progress: func(done, n int) { calls++; last, total = done, n }}
+	gray, err := r.Build(context.Background(), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if gray.Bytes >= colour.Bytes {
+		t.Errorf("grayscale packet %d bytes, colour %d: want smaller", gray.Bytes, colour.Bytes)
+	}
+	if calls != 5 || last != total || total != 5 {
+		t.Errorf("Progress called %d times, last %d of %d; want 5, ending 5 of 5", calls, last, total)
+	}
+	checkPDF(t, gray.PDF)
+}

@@ -387,9 +387,7 @@ func kindText(l L, e *exhibit) string {
 // exhibitHeader draws the heading of an exhibit page and returns the y where content may start.
 func exhibitHeader(d *doc, p *Packet, e *exhibit, part string) {
 	d.addPage()
-	sayHeading(d, p, 2, func(l L) string {
-		return exhibitLabel(l, e.n) + "  " + e.name
-	})
+	d.heading(strings.Join(p.say(func(l L) string { return exhibitLabel(l, e.n) }), " / ")+"  "+e.name, 2)
 	line := e.caption
 	if part != "" {
 		line = strings.TrimSpace(line + "  " + part)

@@ -12,10 +12,12 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jung-kurt/gofpdf"
 
+	"github.com/posdesk/posdesk/internal/i18n"
 	"github.com/posdesk/posdesk/internal/posdesk"
 )
 
@@ -27,15 +29,19 @@ type Renderer struct {
 	Workers int
 	// PDFTimeout bounds reading one PDF attachment; 0 means 10 seconds.
 	PDFTimeout time.Duration
+	// Progress, when set, is called as exhibits are read (done of total) and after each layout
+	// of the packet; it may be called from several goroutines.
+	Progress func(done, total int)
 
 	mu    sync.Mutex
 	cache map[pictureKey]*picture // decoded photos, so rebuilds (reorder, language) skip decoding
 	order []pictureKey            // oldest first, for eviction
 }
 
-// pictureKey identifies a decoded photo: the bytes decoded, the size box and the colour mode.
+// pictureKey identifies a decoded photo: the hex SHA-256 of the bytes decoded, the size box and
+// the colour mode.
 type pictureKey struct {
-	sum        [sha256.Size]byte
+	sum        string
 	boxW, boxH int
 	gray       bool
 }
@@ -43,9 +49,10 @@ type pictureKey struct {
 // maxCachedPictures bounds the decoded-photo cache (each entry is at most ~4 MB of pixels).
 const maxCachedPictures = 48
 
-// picture decodes data, or returns the copy decoded by an earlier Build.
-func (r *Renderer) picture(data []byte, boxW, boxH int, gray bool) (*picture, error) {
-	key := pictureKey{sha256.Sum256(data), boxW, boxH, gray}
+// picture decodes data (whose hex SHA-256 is sum), or returns the copy decoded by an earlier
+// Build.
+func (r *Renderer) picture(data []byte, sum string, boxW, boxH int, gray bool) (*picture, error) {
+	key := pictureKey{sum, boxW, boxH, gray}
 	r.mu.Lock()
 	pic := r.cache[key]
 	r.mu.Unlock()
@@ -90,6 +97,16 @@ type ExhibitResult struct {
 	Pages     int    // pages it takes
 	Bytes     int    // about how many bytes of the packet it takes
 	Problem   string // why it is not shown (a PDF that could not be read), in English; "" if shown
+
+	err error
+}
+
+// ProblemText says in lang why the exhibit is not shown, or "" when it is.
+func (x ExhibitResult) ProblemText(lang i18n.Lang) string {
+	if x.err == nil {
+		return ""
+	}
+	return problemText(lang, x.err)
 }
 
 func (r *Renderer) now() time.Time {
@@ -148,6 +165,9 @@ func (r *Renderer) Build(ctx context.Context, p Packet) (*Result, error) {
 			return nil, tooManyPages(preset, pages, exs)
 		}
 		if int64(len(out)) <= preset.TargetBytes {
+			if r.Progress != nil {
+				r.Progress(len(exs)+1, len(exs)+1)
+			}
 			return result(out, pages, preset, step, exs), nil
 		}
 		photo := 0
@@ -180,7 +200,7 @@ func (p *Packet) validate() error {
 		return posdesk.Invalid("party", "Party %q is not known; use issuing_bank, acquirer or qr_platform.", string(p.Party))
 	}
 	if strings.TrimSpace(p.Shop.Name) == "" {
-		return posdesk.Invalid("shop", "The shop name is empty; fill it in under Settings before building a packet.")
+		return posdesk.Invalid("shop", "The shop name is empty; fill it in under Settings (or give --shop) before building a packet.")
 	}
 	return nil
 }
@@ -208,7 +228,7 @@ func result(out []byte, pages int, preset Preset, step int, exs []*exhibit) *Res
 	for _, e := range exs {
 		er := ExhibitResult{Name: e.name, FirstPage: e.firstPage, Pages: e.pages, Bytes: e.size()}
 		if e.problem != nil {
-			er.Problem = e.problem.Error()
+			er.Problem, er.err = problemText(i18n.English, e.problem), e.problem
 		}
 		res.Exhibits = append(res.Exhibits, er)
 	}
@@ -310,7 +330,13 @@ func (r *Renderer) prepare(ctx context.Context, p *Packet, preset Preset) []*exh
 	}
 	boxW := int(exhibitBoxW / 25.4 * float64(preset.DPI))
 	boxH := int(exhibitBoxH / 25.4 * float64(preset.DPI))
+	var done atomic.Int64
 	r.parallel(ctx, len(exs), func(i int) {
+		defer func() {
+			if r.Progress != nil {
+				r.Progress(int(done.Add(1)), len(exs)+1)
+			}
+		}()
 		e := exs[i]
 		switch kindOf(e.src) {
 		case ExhibitPDF:
@@ -322,11 +348,14 @@ func (r *Renderer) prepare(ctx context.Context, p *Packet, preset Preset) []*exh
 			}
 			e.log, e.logTruncated = logLines(data, monoCols)
 		default:
-			data := e.src.Upright
+			data, sum := e.src.Upright, ""
 			if len(data) == 0 {
-				data = e.src.Original
+				data, sum = e.src.Original, e.sha
+			} else {
+				s := sha256.Sum256(data)
+				sum = hex.EncodeToString(s[:])
 			}
-			e.pic, e.problem = r.picture(data, boxW, boxH, p.Grayscale)
+			e.pic, e.problem = r.picture(data, sum, boxW, boxH, p.Grayscale)
 		}
 	})
 	return exs
@@ -348,8 +377,7 @@ func (r *Renderer) encodeAll(ctx context.Context, exs []*exhibit, step int) erro
 		if e.pic == nil || e.jpgStep == step {
 			return
 		}
-		st := ladder[step]
-		jpg, w, h, err := e.pic.encodeStep(st.scale, st.quality)
+		jpg, w, h, err := e.pic.encoded(step)
 		if err != nil {
 			mu.Lock()
 			if firstErr == nil {

@@ -54,7 +54,7 @@ type SettlementLine struct {
 	Net    Money // the amount settled to the shop (清算金额 / 结算金额)
 
 	Time       time.Time // when the transaction happened, as a UTC instant
-	SettleDate time.Time // the settlement (clearing) date, a calendar date at 00:00 UTC
+	SettleDate Date      // the settlement (clearing) date
 
 	Line        int    // line number in the source file (1-based)
 	Fingerprint string // hex SHA-256 of the normalised row plus its occurrence index in the file
@@ -73,12 +73,12 @@ type BankLine struct {
 	ID      int64 // storage ID; 0 until stored
 	BatchID int64 // the import batch the line came from
 
-	Date         time.Time // booking date (记账日期), a calendar date at 00:00 UTC
-	Description  string    // 摘要
-	Counterparty string    // 对方户名
-	Credit       Money     // money in (收入金额); zero when none
-	Debit        Money     // money out (支出金额); zero when none
-	Balance      Money     // balance after the line (余额); zero when the statement has none
+	Date         Date   // booking date (记账日期)
+	Description  string // 摘要
+	Counterparty string // 对方户名
+	Credit       Money  // money in (收入金额); zero when none
+	Debit        Money  // money out (支出金额); zero when none
+	Balance      Money  // balance after the line (余额); zero when the statement has none
 
 	Line        int    // line number in the source file (1-based)
 	Fingerprint string // hex SHA-256 of the normalised row plus its occurrence index in the file
@@ -191,11 +191,11 @@ type Exception struct {
 	SettlementLineIDs []int64 // the settlement lines concerned (two or more for settled_twice)
 	BankLineIDs       []int64 // the bank lines concerned (bank_credit_mismatch)
 
-	RRN      string    // the reference number, when known
-	Date     time.Time // the calendar date concerned (00:00 UTC)
-	Expected Money     // what should have been there (POS amount, settled net total)
-	Actual   Money     // what was there (settled amount, bank credit)
-	Reason   string    // one line for a person, in the language of the run
+	RRN      string // the reference number, when known
+	Date     Date   // the calendar date concerned
+	Expected Money  // what should have been there (POS amount, settled net total)
+	Actual   Money  // what was there (settled amount, bank credit)
+	Reason   string // one line for a person, in the language of the run
 
 	Key        string    // stable identity across runs (kind plus the rows concerned)
 	FoundAt    time.Time // when reconciliation first found it
@@ -246,7 +246,7 @@ type SettlementLineFilter struct {
 type BankLineFilter struct {
 	ID            *int64
 	BatchID       *int64
-	From, To      time.Time // booking date range [From, To); zero means open
+	From, To      Date // booking date range [From, To); zero means open
 	Offset, Limit int
 }
 

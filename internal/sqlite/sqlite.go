@@ -297,7 +297,7 @@ func (tx *Tx) audit(action, entity string, entityID int64, old, new any) error {
 	e := posdesk.AuditEntry{Time: tx.now, Actor: posdesk.ActorName(tx.ctx), Action: action, Entity: entity, EntityID: entityID, Old: o, New: n}
 	prevSeq, prevHash, err := tx.auditPrev()
 	if err != nil {
-		return fmt.Errorf("audit: %w", err)
+		return dbError(fmt.Errorf("audit: %w", err))
 	}
 	e.Seq = prevSeq + 1
 	e.PrevHash = prevHash
@@ -305,12 +305,12 @@ func (tx *Tx) audit(action, entity string, entityID int64, old, new any) error {
 	_, err = tx.ExecContext(tx.ctx, `INSERT INTO audit_log (seq, time, actor, action, entity, entity_id, old, new, prev_hash, hash)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, e.Seq, e.Time.Format(time.RFC3339Nano), e.Actor, e.Action, e.Entity, e.EntityID, e.Old, e.New, e.PrevHash, e.Hash)
 	if err != nil {
-		return fmt.Errorf("audit: %w", err)
+		return dbError(fmt.Errorf("audit: %w", err))
 	}
 	// The head row moves in the same transaction (see migration 0005).
 	if _, err := tx.ExecContext(tx.ctx, `INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash`, e.Seq, e.Hash); err != nil {
-		return fmt.Errorf("audit head: %w", err)
+		return dbError(fmt.Errorf("audit head: %w", err))
 	}
 	return nil
 }

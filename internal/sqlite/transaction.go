@@ -92,10 +92,11 @@ func txWhere(f posdesk.TransactionFilter) (string, []any) {
 		conds, args = append(conds, "import_batch_id = ?"), append(args, f.ImportBatchID)
 	}
 	if q := strings.TrimSpace(f.Query); q != "" {
-		// Exact identifiers use their indexes; the note is searched by trigrams (3+ characters)
-		// or, for shorter text, by a scan.
-		sub := []string{"SELECT id FROM transactions WHERE rrn = ?", "SELECT id FROM transactions WHERE trace = ?",
-			"SELECT id FROM transactions WHERE auth_code = ?", "SELECT id FROM transactions WHERE card_last4 = ?"}
+		// Exact identifiers use their indexes (partial indexes: the query must repeat their
+		// "<> ''" for SQLite to use them); the note is searched by trigrams (3+ characters) or,
+		// for shorter text, by a scan.
+		sub := []string{"SELECT id FROM transactions WHERE rrn = ? AND rrn <> ''", "SELECT id FROM transactions WHERE trace = ? AND trace <> ''",
+			"SELECT id FROM transactions WHERE auth_code = ? AND auth_code <> ''", "SELECT id FROM transactions WHERE card_last4 = ? AND card_last4 <> ''"}
 		args = append(args, q, q, q, q)
 		if len([]rune(q)) >= 3 {
 			sub = append(sub, "SELECT rowid FROM transactions_note_fts WHERE transactions_note_fts MATCH ?")

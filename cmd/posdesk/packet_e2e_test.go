@@ -1,0 +1,84 @@
+package main_test
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func copyFixture(t *testing.T, dir, name string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "..", "internal", "pdf", "testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestPacketE2E(t *testing.T) {
+	c := newIncCLI(t)
+	dir := t.TempDir()
+	id := strings.TrimSpace(c.ok("incident", "add", "--kind", "duplicate_charge", "--amount", "1288.00", "--time", "2026-09-20 14:30",
+		"--terminal", "61000042", "--trace", "000123", "--rrn", "260920000120", "--story", "顾客被扣款两次，店员重新刷卡。", "--case", "GD-2026-0921"))
+	c.ok("attach", id, copyFixture(t, dir, "slip_portrait.jpg"), "--caption", "签购单照片")
+	c.ok("attach", id, copyFixture(t, dir, "bank_statement.pdf"), "--caption", "银行对账单")
+	c.ok("contact", id, "--party", "acquirer", "--channel", "phone", "--summary", "收单机构答应核查")
+
+	// Without a shop name the packet is refused with the way to fix it.
+	msg := c.fail(1, "packet", id, "-o", filepath.Join(dir, "x.pdf"))
+	if !strings.Contains(msg, "--shop") {
+		t.Errorf("no shop name: %s", msg)
+	}
+	c.fail(2, "packet", id)                                                       // no -o
+	c.fail(1, "packet", id, "-o", filepath.Join(dir, "x.pdf"), "--preset", "fax") // unknown preset
+
+	out := filepath.Join(dir, "packet.pdf")
+	var res struct {
+		Pages    int    `json:"pages"`
+		Bytes    int    `json:"bytes"`
+		SHA256   string `json:"sha256"`
+		Exhibits []struct {
+			Name  string `json:"name"`
+			Pages int    `json:"pages"`
+		} `json:"exhibits"`
+	}
+	js := c.ok("packet", id, "-o", out, "--preset", "stripe", "--lang", "zh+en", "--shop", "老街面馆", "--json")
+	if err := json.Unmarshal([]byte(js), &res); err != nil {
+		t.Fatalf("%v\n%s", err, js)
+	}
+	data, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Bytes != len(data) || res.Pages < 5 || len(res.Exhibits) != 2 || res.Exhibits[1].Pages != 2 {
+		t.Errorf("packet result %+v (file %d bytes)", res, len(data))
+	}
+	inc := c.show(id)
+	if inc["packet_sha256"] != res.SHA256 {
+		t.Errorf("incident records packet %v, built %s", inc["packet_sha256"], res.SHA256)
+	}
+	if _, err := exec.LookPath("pdftotext"); err == nil {
+		text, err := exec.Command("pdftotext", "-enc", "UTF-8", out, "-").Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		flat := strings.Join(strings.Fields(string(text)), "")
+		for _, want := range []string{"老街面馆", "260920000120", "收单机构答应核查", "ExampleBank"} {
+			if !strings.Contains(flat, want) {
+				t.Errorf("packet text lacks %q", want)
+			}
+		}
+	}
+	// Plain output names pages and size.
+	text := c.ok("packet", id, "-o", out, "--shop", "老街面馆", "--lang", "en")
+	if !strings.Contains(text, "pages") || !strings.Contains(text, "SHA-256") {
+		t.Errorf("plain output:\n%s", text)
+	}
+}
