@@ -65,12 +65,7 @@ func init() {
 // previewPages is how many pages the preview renders.
 const previewPages = 8
 
-var packetParties = []struct {
-	party pdf.Party
-	title string
-}{
-	{pdf.IssuingBank, "Issuing bank"}, {pdf.Acquirer, "Acquirer"}, {pdf.QRPlatform, "QR platform"},
-}
+// packetParties (the addressees, in menu order) is shared with the packet settings pane.
 
 var packetLangs = []struct {
 	lang  pdf.Lang

@@ -186,7 +186,7 @@ func TestPacketChoicesReachTheRequestAndTheMeter(t *testing.T) {
 	p.SetIncluded(0, false)
 	test.Tap(p.gray)
 	p.lang.SetSelected("Chinese and English")
-	p.party.SetSelected("Issuing bank")
+	p.party.SetSelected("The cardholder's bank (issuing bank)")
 	p.preset.SetSelected("Visa (via acquirer)")
 	q.drain()
 	got = f.estimates[len(f.estimates)-1]
