@@ -161,10 +161,24 @@ func NewPacketDialog(w *Window, inc *posdesk.Incident, atts []*posdesk.Attachmen
 	for _, x := range packetParties {
 		parties = append(parties, i18n.T(x.title))
 	}
+	// The defaults: those chosen in Settings, else the incident's usual addressee and the first
+	// preset.
+	defParty, defPreset := pdf.DefaultParty(inc), pdf.Presets[0].Name
+	if s := w.Services.Settings; s != nil {
+		if v, err := s.Setting(w.Ctx(), posdesk.SettingPacketParty, ""); err == nil && v != "" {
+			if pa, err := pdf.ParseParty(v); err == nil {
+				defParty = pa
+			}
+		}
+		if v, err := s.Setting(w.Ctx(), posdesk.SettingPacketPreset, ""); err == nil && v != "" {
+			if pr, err := pdf.FindPreset(v); err == nil {
+				defPreset = pr.Name
+			}
+		}
+	}
 	p.party = widget.NewSelect(parties, func(string) { p.changed() })
-	def := pdf.DefaultParty(inc)
 	for _, x := range packetParties {
-		if x.party == def {
+		if x.party == defParty {
 			p.party.Selected = i18n.T(x.title)
 		}
 	}
@@ -173,7 +187,11 @@ func NewPacketDialog(w *Window, inc *posdesk.Incident, atts []*posdesk.Attachmen
 		presets = append(presets, i18n.T(x.Title))
 	}
 	p.preset = widget.NewSelect(presets, func(string) { p.changed() })
-	p.preset.Selected = presets[0]
+	for _, x := range pdf.Presets {
+		if x.Name == defPreset {
+			p.preset.Selected = i18n.T(x.Title)
+		}
+	}
 	var langs []string
 	for _, x := range packetLangs {
 		langs = append(langs, i18n.T(x.title))
@@ -209,8 +227,8 @@ func NewPacketDialog(w *Window, inc *posdesk.Incident, atts []*posdesk.Attachmen
 	p.openBtn = &widget.Button{Text: i18n.T("Open in PDF viewer"), Icon: theme.FileApplicationIcon(), OnTapped: p.OpenInViewer}
 
 	form := container.New(formLayout{},
-		fieldLabel(i18n.T("Send to")), p.party,
-		fieldLabel(i18n.T("Preset")), p.preset,
+		fieldLabel(i18n.T("Send to")), p.preset,
+		fieldLabel(i18n.T("Addressed to")), p.party,
 		fieldLabel(i18n.T("Language")), p.lang,
 		fieldLabel(""), p.gray,
 	)

@@ -205,10 +205,10 @@ func reportSummary(rep *posdesk.MonthlyReport) string {
 	}
 	month := monthLabel(rep.Month)
 	if rep.Incidents.Count == 0 {
-		return i18n.T("No incidents happened in %[1]s. Recovered %[2]s; still outstanding on %[3]s: %[4]s on %[5]d follow-ups.",
+		return i18n.T("No incidents happened in %[1]s. Recovered %[2]s; still outstanding on %[3]s: %[4]s (follow-ups: %[5]d).",
 			month, money(rep.Recovered), rep.AsOf.String(), money(rep.Outstanding), rep.Outstanding.Count)
 	}
-	return i18n.T("%[1]s: %[2]d incidents for %[3]s. Recovered %[4]s, refunded to customers %[5]s, written off %[6]s; still outstanding on %[7]s: %[8]s on %[9]d follow-ups.",
+	return i18n.T("Incidents in %[1]s: %[2]d, for %[3]s in question. Recovered %[4]s, refunded to customers %[5]s, written off %[6]s; still outstanding on %[7]s: %[8]s (follow-ups: %[9]d).",
 		month, rep.Incidents.Count, money(rep.Incidents), money(rep.Recovered), money(rep.RefundedToCustomers), money(rep.WrittenOff),
 		rep.AsOf.String(), money(rep.Outstanding), rep.Outstanding.Count)
 }

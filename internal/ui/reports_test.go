@@ -116,7 +116,7 @@ func TestMonthlyReportBuildSaveOpen(t *testing.T) {
 	if len(calls) != 1 || calls[0] != want {
 		t.Fatalf("MonthlyReport calls %v, want %v", calls, want)
 	}
-	if s := r.summary.Text; !strings.Contains(s, "3 incidents for ¥ 1,288.00") || !strings.Contains(s, "¥ 1,230.00 on 2 follow-ups") {
+	if s := r.summary.Text; !strings.Contains(s, ": 3, for ¥ 1,288.00") || !strings.Contains(s, "¥ 1,230.00 (follow-ups: 2)") {
 		t.Errorf("summary %q", s)
 	}
 
