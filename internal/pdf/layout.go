@@ -403,7 +403,7 @@ func exhibitHeader(d *doc, p *Packet, e *exhibit, part string) {
 
 func imageExhibit(d *doc, p *Packet, e *exhibit) {
 	info := strings.Join(p.say(func(l L) string {
-		return i18n.In(l, "(original %[1]dx%[2]d pixels, shown at %[3]dx%[4]d)", e.pic.srcW, e.pic.srcH, e.jpgW, e.jpgH)
+		return i18n.In(l, "(%[1]dx%[2]d pixels, shown at %[3]dx%[4]d)", e.pic.srcW, e.pic.srcH, e.jpgW, e.jpgH)
 	}), " ")
 	exhibitHeader(d, p, e, info)
 	boxH := d.bottom() - d.y()
