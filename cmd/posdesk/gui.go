@@ -88,7 +88,8 @@ func runGUI(args []string, stderr io.Writer) int {
 		return attach.Intake(name, r, attach.Options{Kind: kind, Caption: caption, By: by})
 	}
 	services := ui.Services{Transactions: db, Settings: db, Incidents: db, Intake: intake,
-		Staff: db, Audit: db, Backups: db, Restore: restorer, FollowUps: db}
+		Staff: db, Audit: db, Backups: db, Restore: restorer, FollowUps: db,
+		Packets: newGUIPackets(db, time.Now, time.Local)}
 	// Nobody is signed in until the gate lets them in (first run: the owner is created).
 	w = ui.NewMainWindow(a, services, ui.Config{})
 	gate := ui.NewGate(w)
