@@ -44,16 +44,15 @@ func exhibitKindFor(a *posdesk.Attachment) ExhibitKind {
 	return ExhibitPhoto
 }
 
-// Shop settings keys: the cover letter's sender block comes from these (shop.name and
-// shop.timezone are the ones the Settings screen edits today).
+// Shop settings keys (the domain's): the cover letter's sender block comes from these.
 const (
-	SettingShopName       = "shop.name"
-	SettingShopTimezone   = "shop.timezone"
-	SettingShopMerchantID = "shop.merchant_id"
-	SettingShopAddress    = "shop.address"
-	SettingShopPhone      = "shop.phone"
-	SettingShopContact    = "shop.contact"
-	SettingShopAcquirer   = "shop.acquirer"
+	SettingShopName       = posdesk.SettingShopName
+	SettingShopTimezone   = posdesk.SettingShopTimezone
+	SettingShopMerchantID = posdesk.SettingShopMerchantID
+	SettingShopAddress    = posdesk.SettingShopAddress
+	SettingShopPhone      = posdesk.SettingShopPhone
+	SettingShopContact    = posdesk.SettingShopContact
+	SettingShopAcquirer   = posdesk.SettingShopAcquirer
 )
 
 // ShopFromSettings reads the shop's details through get (a settings lookup returning "" when a
