@@ -161,7 +161,7 @@ func runPacket(e *env, args []string) error {
 	if preset.MaxPages > 0 {
 		limit = i18n.T("%[1]d pages, %[2]s", preset.MaxPages, humanSize(preset.TargetBytes))
 	}
-	fmt.Fprintln(e.Stdout, i18n.T("Wrote %[1]s: %[2]d pages, %[3]s (%[4]d bytes); %[5]s allows %[6]s.", *f.out, res.Pages, humanSize(int64(res.Bytes)), res.Bytes, preset.Title, limit))
+	fmt.Fprintln(e.Stdout, i18n.T("Wrote %[1]s: %[2]d pages, %[3]s (%[4]d bytes); %[5]s allows %[6]s.", *f.out, res.Pages, humanSize(int64(res.Bytes)), res.Bytes, i18n.T(preset.Title), limit))
 	for _, x := range res.Exhibits {
 		if x.Problem != "" {
 			fmt.Fprintln(e.Stdout, i18n.T("Not included: %[1]s (%[2]s).", x.Name, x.ProblemText(e.Lang)))
