@@ -22,6 +22,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -118,6 +119,7 @@ func Evaluate(targets []Target, results []Result, notRun map[string]string) []Ro
 		}
 		found, subs := false, 0
 		var worst float64
+		var worstName string
 		for _, r := range results {
 			if r.Name != t.Bench && !strings.HasPrefix(r.Name, t.Bench+"/") {
 				continue
@@ -128,7 +130,7 @@ func Evaluate(targets []Target, results []Result, notRun map[string]string) []Ro
 			}
 			subs++
 			if !found || t.Worst == "min" && v < worst || t.Worst != "min" && v > worst {
-				worst = v
+				worst, worstName = v, strings.TrimPrefix(r.Name, t.Bench+"/")
 			}
 			found = true
 		}
@@ -142,7 +144,7 @@ func Evaluate(targets []Target, results []Result, notRun map[string]string) []Ro
 		default:
 			row.Measured = show(worst, t.Show)
 			if subs > 1 {
-				row.Measured += fmt.Sprintf(" (worst of %d)", subs)
+				row.Measured += fmt.Sprintf(" (%s, worst of %d)", worstName, subs)
 			}
 			row.Result = "FAIL"
 			if pass(worst, t.Op, t.Limit) {
@@ -196,7 +198,7 @@ func thousands(n int64) string {
 // Print writes the table.
 func Print(w io.Writer, rows []Row, rss []string) {
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "== posdesk performance targets ==")
+	fmt.Fprintf(w, "== posdesk performance targets (%d CPUs, load average %s) ==\n", runtime.NumCPU(), loadAverage())
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "figure\tmeasured\ttarget\tresult")
 	for _, r := range rows {
@@ -333,6 +335,16 @@ func runAll(targets []Target, out io.Writer) ([]Result, map[string]string, []str
 		}
 	}
 	return results, notRun, rss
+}
+
+// loadAverage returns the 1-minute load average (Linux), which tells how busy the machine was:
+// timings on a shared machine are slower than on an idle one.
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if f := strings.Fields(string(b)); err == nil && len(f) > 0 {
+		return f[0]
+	}
+	return "unknown"
 }
 
 func fileExists(p string) bool {
