@@ -243,6 +243,7 @@ func NewMainWindow(a fyne.App, s Services, c Config) *Window {
 	}
 	w.Resize(size)
 	w.Rebuild()
+	traceWindow(a)
 	return w
 }
 
@@ -270,6 +271,9 @@ func (w *Window) Can(action posdesk.Action) bool {
 // SetUser switches the signed-in user and shows the sections and actions they may use. Screens
 // are built afresh for the new user.
 func (w *Window) SetUser(u *posdesk.User) {
+	if u != nil {
+		traceEvent("signed in", 0)
+	}
 	w.setUser(u)
 	w.built = map[string]fyne.CanvasObject{}
 	w.Rebuild()
