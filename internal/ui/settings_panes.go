@@ -10,6 +10,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -400,6 +401,7 @@ type DataPane struct {
 	Path    *widget.Label
 	Open    *widget.Button
 	Warning *widget.Label
+	path    string // the database file, absolute
 	risk    datadir.Risk
 }
 
@@ -412,7 +414,10 @@ func buildDataPane(w *Window) fyne.CanvasObject {
 // goroutine (a network share may be slow to answer).
 func NewDataPane(w *Window) (*DataPane, fyne.CanvasObject) {
 	path := w.Services.DataFile
-	p := &DataPane{w: w, Path: &widget.Label{Text: path, Wrapping: fyne.TextWrapBreak, Selectable: true},
+	if abs, err := filepath.Abs(path); err == nil {
+		path = abs
+	}
+	p := &DataPane{w: w, path: path, Path: &widget.Label{Text: path, Wrapping: fyne.TextWrapBreak, Selectable: true},
 		Warning: &widget.Label{Importance: widget.DangerImportance, Wrapping: fyne.TextWrapWord}}
 	p.Warning.Hide()
 	p.Open = &widget.Button{Text: i18n.T("Open folder"), Icon: theme.FolderOpenIcon(), OnTapped: p.OnOpen}
@@ -449,9 +454,29 @@ func DataRiskMessage(r datadir.Risk) string {
 	return ""
 }
 
+// WarnDataPlace checks the database's folder off the UI goroutine and, when it is on a network
+// share or in a cloud-synced folder, says so in a dialog. cmd/posdesk calls it at start.
+func WarnDataPlace(w *Window) {
+	path := w.Services.DataFile
+	if path == "" {
+		return
+	}
+	w.Async(func() {
+		r := datadir.Check(path)
+		if !r.Risky() {
+			return
+		}
+		fyne.Do(func() {
+			msg := &widget.Label{Text: DataRiskMessage(r) + "\n\n" + path, Wrapping: fyne.TextWrapWord}
+			d := dialog.NewCustom(i18n.T("Where your records are"), i18n.T("Close"), container.NewGridWrap(fyne.NewSize(520, msg.MinSize().Height*3), msg), w)
+			w.ShowDialog(d)
+		})
+	})
+}
+
 // OnOpen opens the database's folder in the file manager.
 func (p *DataPane) OnOpen() {
-	dir := filepath.Dir(p.w.Services.DataFile)
+	dir := filepath.Dir(p.path)
 	if err := p.w.App.OpenURL(datadir.FolderURL(dir)); err != nil {
 		p.w.ShowError(posdesk.Errorf(posdesk.EINTERNAL, "Could not open the folder %s; open it in the file manager yourself.", dir))
 	}
