@@ -300,8 +300,10 @@ func WarnDataPlace(w *Window) {
 			return
 		}
 		fyne.Do(func() {
-			msg := &widget.Label{Text: DataRiskMessage(r) + "\n\n" + path, Wrapping: fyne.TextWrapWord}
-			d := dialog.NewCustom(i18n.T("Where your records are"), i18n.T("Close"), container.NewGridWrap(fyne.NewSize(520, msg.MinSize().Height*3), msg), w)
+			msg := container.NewVBox(&widget.Label{Text: DataRiskMessage(r), Wrapping: fyne.TextWrapWord},
+				&widget.Label{Text: path, Wrapping: fyne.TextWrapBreak})
+			d := dialog.NewCustom(i18n.T("Where your records are"), i18n.T("Close"), msg, w)
+			d.Resize(fyne.NewSize(560, 300))
 			w.ShowDialog(d)
 		})
 	})
