@@ -76,6 +76,12 @@ func TestPacketE2E(t *testing.T) {
 			}
 		}
 	}
+	// Chosen files, in a chosen order; an unknown file number is refused.
+	js = c.ok("packet", id, "-o", out, "--shop", "老街面馆", "--files", "2,1", "--json")
+	if err := json.Unmarshal([]byte(js), &res); err != nil || len(res.Exhibits) != 2 || res.Exhibits[0].Pages != 2 {
+		t.Errorf("--files 2,1: %v %+v", err, res)
+	}
+	c.fail(1, "packet", id, "-o", out, "--shop", "老街面馆", "--files", "9")
 	// Plain output names pages and size.
 	text := c.ok("packet", id, "-o", out, "--shop", "老街面馆", "--lang", "en")
 	if !strings.Contains(text, "pages") || !strings.Contains(text, "SHA-256") {

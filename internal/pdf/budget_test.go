@@ -129,3 +129,31 @@ func TestGrayscaleAndProgress(t *testing.T) {
 	}
 	checkPDF(t, gray.PDF)
 }
+
+// scannedPDF is a one-page PDF holding a w x h JPEG scan, as banks' "download statement" pages
+// often produce.
+func scannedPDF(tb testing.TB, w, h int) []byte {
+	jpg := noisyJPEG(tb, w, h, 42, 92)
+	return mkPDF("", "<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /XObject << /Im1 5 0 R >> >> >>",
+		streamObj("", "q 595 0 0 842 0 0 cm /Im1 Do Q"),
+		streamObj(fmt.Sprintf("/Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /DCTDecode", w, h), string(jpg)))
+}
+
+// TestLadderShrinksScannedPDF: a scanned statement over the Visa limit is brought inside it by
+// reducing the scan inside the PDF to the preset's DPI and re-encoding it; the page still
+// renders.
+func TestLadderShrinksScannedPDF(t *testing.T) {
+	scan := scannedPDF(t, 2000, 2830)
+	p := fixturePacket(t, pdf.LangEn)
+	p.Preset = "visa"
+	p.Exhibits = []pdf.Exhibit{{FileName: "scan.pdf", Caption: "scanned statement", MediaType: "application/pdf", Original: scan}}
+	if len(scan) < 2_000_000 {
+		t.Fatalf("fixture scan is only %d bytes; it should be over the Visa limit", len(scan))
+	}
+	res := build(t, p)
+	if res.Bytes >= len(scan) || int64(res.Bytes) > res.Preset.TargetBytes || res.Exhibits[0].Pages != 1 {
+		t.Errorf("step %d, %d bytes (target %d), exhibit %+v", res.Step, res.Bytes, res.Preset.TargetBytes, res.Exhibits[0])
+	}
+	checkPDF(t, res.PDF)
+}

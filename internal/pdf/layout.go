@@ -12,7 +12,7 @@ import (
 
 // renderPacket lays the packet out twice: the first pass finds each exhibit's first page for the
 // index, the second draws the final document. It returns the PDF and its page count.
-func renderPacket(p *Packet, preset Preset, exs []*exhibit, now time.Time) ([]byte, int, error) {
+func renderPacket(p *Packet, preset Preset, exs []*exhibit, now time.Time, step int) ([]byte, int, error) {
 	if _, _, err := layoutPacket(p, exs, now); err != nil {
 		return nil, 0, err
 	}
@@ -26,7 +26,7 @@ func renderPacket(p *Packet, preset Preset, exs []*exhibit, now time.Time) ([]by
 		return nil, 0, posdesk.Internal(err)
 	}
 	if len(forms) > 0 {
-		out, err = appendForms(out, forms)
+		out, err = appendForms(out, forms, step)
 		if err != nil {
 			return nil, 0, posdesk.Internal(err)
 		}
@@ -164,7 +164,9 @@ func coverLetter(d *doc, p *Packet, exs []*exhibit, now time.Time) {
 
 	// Enclosures.
 	d.space(1)
-	sayPara(d, p, func(l L) string { return i18n.In(l, "Enclosures:") })
+	if len(exs) > 0 {
+		sayPara(d, p, func(l L) string { return i18n.In(l, "Enclosures:") })
+	}
 	for _, e := range exs {
 		line := strings.Join(p.say(func(l L) string { return exhibitLabel(l, e.n) }), " / ") + "  " + e.name
 		if e.caption != "" {

@@ -369,7 +369,7 @@ func (r *Refund) Validate() error {
 			es = append(es, Invalid("expected", "Expected amount %[1]s has more than %[2]d decimal places.", m.Amount.String(), exp))
 		case !m.Amount.IsPositive():
 			es = append(es, Invalid("expected", "Enter the amount expected, greater than zero."))
-		case m.Amount.Shift(2).IntPart() > 100_000_000_00:
+		case m.Amount.GreaterThan(maxAmount):
 			es = append(es, Invalid("expected", "Expected amount %s is too large; check the decimal point.", m.Plain()))
 		}
 	}

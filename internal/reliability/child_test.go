@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/posdesk/posdesk/internal/attach"
+	"github.com/posdesk/posdesk/internal/i18n"
 	"github.com/posdesk/posdesk/internal/importer"
 	"github.com/posdesk/posdesk/internal/pdf"
 	"github.com/posdesk/posdesk/internal/posdesk"
@@ -45,6 +46,9 @@ func ack(format string, args ...any) { fmt.Fprintf(os.Stdout, format+"\n", args.
 func runChild(workload string) int {
 	seed, _ := strconv.ParseUint(os.Getenv(childSeedEnv), 10, 64)
 	r := rand.New(rand.NewPCG(seed, 7))
+	if workload == "readonly" {
+		return childReadOnly(os.Getenv(childDBEnv))
+	}
 	db, err := sqlite.Open(os.Getenv(childDBEnv))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "child open:", err)
@@ -193,29 +197,36 @@ func childPackets(ctx context.Context, db *sqlite.DB, r *rand.Rand, dir string, 
 	}
 }
 
-// packetOf maps a stored incident and its attachments to the packet the PDF renderer draws.
+// packetOf composes the packet of a stored incident as `posdesk packet` does: the incident with
+// its events and contacts, every attachment with its data, the shop from the settings, the
+// audit head.
 func packetOf(ctx context.Context, db *sqlite.DB, id int64) (pdf.Packet, error) {
 	inc, err := db.FindIncidentByID(ctx, id)
 	if err != nil {
 		return pdf.Packet{}, err
 	}
-	atts, err := db.FindAttachments(ctx, id)
+	list, err := db.FindAttachments(ctx, id)
 	if err != nil {
 		return pdf.Packet{}, err
 	}
-	p := pdf.Packet{Lang: pdf.LangBoth, Party: pdf.Acquirer, Location: shopZone, IncidentNumber: inc.Number,
-		Shop:   pdf.Shop{Name: "好运便利店", MerchantID: "898310058120042", Contact: "王芳", Phone: "021-5555 0101"},
-		Letter: pdf.Letter{Kind: pdf.Kind(inc.Kind), Story: inc.Story, Ask: pdf.AskInvestigate, CaseNumber: inc.CaseNumber}}
-	for _, t := range inc.Transactions {
-		p.Transactions = append(p.Transactions, pdf.Transaction{Role: pdf.Text{En: "Sale", Zh: "原交易"}, Time: t.Time,
-			Amount: t.Amount, Status: pdf.Text{En: t.Status.Title()}, MaskedCard: t.Card, TerminalID: t.Terminal,
-			Trace: t.Trace, RRN: t.RRN, AuthCode: t.AuthCode, Scheme: t.Scheme})
+	var atts []*posdesk.Attachment
+	for _, a := range list {
+		full, err := db.FindAttachmentByID(ctx, a.ID)
+		if err != nil {
+			return pdf.Packet{}, err
+		}
+		atts = append(atts, full)
 	}
-	for _, c := range inc.Contacts {
-		p.Timeline = append(p.Timeline, pdf.Event{Time: c.Time, Who: c.CreatedBy, What: c.Summary})
+	shop, loc := pdf.ShopFromSettings(func(key string) string {
+		v, _ := db.Setting(ctx, key, "")
+		return v
+	})
+	if loc == nil {
+		loc = shopZone
 	}
-	for _, a := range atts {
-		p.Exhibits = append(p.Exhibits, pdf.ExhibitFromAttachment(a))
+	p := pdf.FromIncident(inc, atts, shop, loc, pdf.LangBoth, "")
+	if head, err := db.AuditHead(ctx); err == nil {
+		p.AuditHead = head.Short()
 	}
 	return p, nil
 }
@@ -280,6 +291,43 @@ func childWriter(ctx context.Context, db *sqlite.DB, r *rand.Rand, seed uint64) 
 		}
 	}
 	return nil
+}
+
+// childReadOnly opens the database at path as the app would, possibly as a user who may not
+// write it, and prints what happened, one fact a line: "notice CODE MESSAGE" (or "notice none"),
+// "open-error MESSAGE", "records N", "write CODE MESSAGE" (or "write ok"), then what plain Open
+// does: "plain-open ok" or "plain-open MESSAGE".
+func childReadOnly(path string) int {
+	msg := func(err error) string { return strings.ReplaceAll(i18n.MessageIn(i18n.English, err), "\n", " ") }
+	db, notice, err := sqlite.OpenOrReadOnly(path)
+	if err != nil {
+		ack("open-error %s [%s]", msg(err), oneLine(err))
+	} else {
+		if notice != nil {
+			ack("notice %s %s", posdesk.ErrorCode(notice), msg(notice))
+		} else {
+			ack("notice none")
+		}
+		if page, _, err := db.FindTransactions(owner(), posdesk.TransactionFilter{Limit: 100000}); err != nil {
+			ack("records-error %s", msg(err))
+		} else {
+			ack("records %d", len(page))
+		}
+		err = db.CreateTransaction(owner(), &posdesk.Transaction{Time: time.Date(2026, 9, 20, 10, 0, 0, 0, shopZone), Amount: posdesk.CNY("1.00")})
+		if err != nil {
+			ack("write %s %s", posdesk.ErrorCode(err), msg(err))
+		} else {
+			ack("write ok")
+		}
+		db.Close()
+	}
+	if db, err := sqlite.Open(path); err != nil {
+		ack("plain-open %s", msg(err))
+	} else {
+		ack("plain-open ok")
+		db.Close()
+	}
+	return 0
 }
 
 // oneLine returns err's message on one line.

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"maps"
 	"math/rand/v2"
@@ -20,6 +21,7 @@ import (
 	"time"
 
 	"github.com/posdesk/posdesk/internal/attach"
+	"github.com/posdesk/posdesk/internal/pdf"
 	"github.com/posdesk/posdesk/internal/posdesk"
 	"github.com/posdesk/posdesk/internal/sqlite"
 )
@@ -34,12 +36,13 @@ type acked struct {
 	packets     map[string]string
 	total       map[string]int    // acks per workload
 	checked     map[string]string // packet files already read whole and found complete -> SHA-256
+	removed     map[string]bool   // checked packet files the test deleted to bound the disk used
 }
 
 func newAcked() *acked {
 	return &acked{incidents: map[int64]int64{}, contacts: map[int64]int64{}, attachments: map[int64]string{},
 		statuses: map[int64]string{}, imports: map[int64]int{}, packets: map[string]string{}, total: map[string]int{},
-		checked: map[string]string{}}
+		checked: map[string]string{}, removed: map[string]bool{}}
 }
 
 // add records one ack line of a child.
@@ -166,7 +169,10 @@ func TestKillLoop(t *testing.T) {
 	}
 	packetIncident := setupPacketIncident(t, dbPath)
 
-	workloads := []string{"import", "incident", "packet"}
+	// "command" is the posdesk binary building a packet (posdesk packet ID -o FILE): the
+	// command's own start-up, file writing and recording, killed at a random moment.
+	workloads := []string{"import", "incident", "packet", "command"}
+	bin := posdeskBinary(t)
 	r := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 1))
 	acks := newAcked()
 	runs := map[string]int{}
@@ -177,7 +183,25 @@ func TestKillLoop(t *testing.T) {
 	for cycle := 0; cycle < n && failures == 0; cycle++ {
 		w := workloads[cycle%len(workloads)]
 		if w == "import" && !importSupported {
-			w = workloads[1+cycle%2]
+			w = workloads[1+(cycle/len(workloads))%3]
+		}
+		if w == "command" {
+			runs[w]++
+			line, err := killCommand(bin, dir, dbPath, packets, packetIncident, cycle, r)
+			if err != nil {
+				t.Fatalf("cycle %d (command): %v", cycle, err)
+			}
+			if line != "" {
+				if err := acks.add(w, line); err != nil {
+					t.Fatal(err)
+				}
+			}
+			_, problems := verifyAfterKill(t, dbPath, packets, packetIncident, acks)
+			for _, p := range problems {
+				t.Errorf("cycle %d (%s): %s", cycle, w, p)
+				failures++
+			}
+			continue
 		}
 		c := startChild(t, w, dbPath, packets, uint64(cycle+1), strconv.FormatInt(packetIncident, 10))
 		var lines []string
@@ -199,9 +223,11 @@ func TestKillLoop(t *testing.T) {
 			if w == "packet" {
 				max = 2500
 			}
-			time.Sleep(time.Duration(r.IntN(max)) * time.Millisecond)
-			if c.cmd.ProcessState != nil {
-				t.Fatalf("cycle %d (%s): child ended by itself\n%s", cycle, w, c.stderr.String())
+			select {
+			case <-time.After(time.Duration(r.IntN(max)) * time.Millisecond):
+			case <-c.done:
+				lines, err := c.wait()
+				t.Fatalf("cycle %d (%s): child ended by itself: %v %q\n%s", cycle, w, err, lines, c.stderr.String())
 			}
 			lines = append(lines, c.kill()...)
 		}
@@ -223,18 +249,49 @@ func TestKillLoop(t *testing.T) {
 			failures++
 		}
 	}
-	total := runs["import"] + runs["incident"] + runs["packet"]
-	report(t, "kill -9 cycles", fmt.Sprintf("%d (import %d, incident %d, packet %d; %d during open) in %s",
-		total, runs["import"], runs["incident"], runs["packet"], earlyKills, since(start)), fmt.Sprintf("%d", n), total == n && failures == 0)
-	report(t, "acknowledged commits lost", fmt.Sprintf("0 of %d (import batches %d, incident saves %d, packets %d)",
-		acks.total["import"]+acks.total["incident"]+acks.total["packet"], len(acks.imports), acks.total["incident"], len(acks.packets)),
-		"0", failures == 0)
+	total := runs["import"] + runs["incident"] + runs["packet"] + runs["command"]
+	report(t, "kill -9 cycles", fmt.Sprintf("%d (import %d, incident %d, packet %d, posdesk packet command %d; %d during open) in %s",
+		total, runs["import"], runs["incident"], runs["packet"], runs["command"], earlyKills, since(start)), fmt.Sprintf("%d", n), total == n && failures == 0)
+	report(t, "acknowledged commits lost", fmt.Sprintf("0 of %d (import batches %d, incident saves %d, packets %d of which %d by the command)",
+		acks.total["import"]+acks.total["incident"]+acks.total["packet"]+acks.total["command"], len(acks.imports), acks.total["incident"],
+		len(acks.packets), acks.total["command"]), "0", failures == 0)
 	report(t, "reopen after kill: integrity_check, foreign_key_check, audit chain", fmt.Sprintf("ok after every cycle (%d problems); slowest reopen %s, checks %s per cycle",
 		failures, reopenMax.Round(time.Millisecond), (checkTotal/time.Duration(max(total, 1))).Round(time.Millisecond)), "ok", failures == 0)
 	if !importSupported {
 		reportNotRun(t, "half imports after kill", "storage has no ImportService yet (posdesk.ImportService not implemented by sqlite.DB)", "0")
 	} else {
 		report(t, "half imports after kill", fmt.Sprintf("%d (batches checked: %d acknowledged)", failures, len(acks.imports)), "0", failures == 0 && runs["import"] > 0)
+	}
+}
+
+// killCommand runs `posdesk packet` on the packet incident and kills it at a random moment
+// within the time a build takes. It returns the ack line ("packet FILE SHA") when the command
+// finished first with exit 0.
+func killCommand(bin, home, dbPath, packets string, incident int64, cycle int, r *rand.Rand) (string, error) {
+	name := fmt.Sprintf("packet-command-%d.pdf", cycle)
+	cmd := exec.Command(bin, "packet", strconv.FormatInt(incident, 10), "-o", filepath.Join(packets, name), "--db", dbPath, "--json", "--lang", "zh+en")
+	cmd.Env = []string{"HOME=" + home, "XDG_CONFIG_HOME=" + home, "LANG=C", "TZ=Asia/Shanghai"}
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	if err := cmd.Start(); err != nil {
+		return "", err
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	select {
+	case err := <-exited:
+		if err != nil {
+			return "", fmt.Errorf("posdesk packet failed by itself: %v\n%s", err, errOut.String())
+		}
+		var res struct{ SHA256 string }
+		if err := json.Unmarshal(out.Bytes(), &res); err != nil || res.SHA256 == "" {
+			return "", fmt.Errorf("posdesk packet printed %q: %v", out.String(), err)
+		}
+		return "packet " + name + " " + res.SHA256, nil
+	case <-time.After(time.Duration(r.IntN(3000)) * time.Millisecond):
+		cmd.Process.Signal(syscall.SIGKILL)
+		<-exited
+		return "", nil
 	}
 }
 
@@ -250,6 +307,11 @@ func setupPacketIncident(t *testing.T, dbPath string) int64 {
 		Transactions: []*posdesk.Transaction{posdesk.NewSlip(posdesk.IncidentChargedButFailed, at, posdesk.CNY("268.00"), "61000042", "000731", "260914000731")}}
 	if err := db.CreateIncident(ctx, inc); err != nil {
 		t.Fatal(err)
+	}
+	for k, v := range map[string]string{pdf.SettingShopName: "好运便利店", pdf.SettingShopMerchantID: "898310058120042", pdf.SettingShopPhone: "021-5555 0101"} {
+		if err := db.SetSetting(ctx, k, v); err != nil {
+			t.Fatal(err)
+		}
 	}
 	r := rand.New(rand.NewPCG(42, 42))
 	files := map[string][]byte{
@@ -400,7 +462,9 @@ func verifyAfterKill(t *testing.T, dbPath, packets string, packetIncident int64,
 		a.checked[name] = onDisk[name]
 	}
 	for name, sha := range a.packets {
-		if got, ok := onDisk[name]; !ok {
+		if got, ok := onDisk[name]; a.removed[name] {
+			continue
+		} else if !ok {
 			bad("acknowledged packet %s missing", name)
 		} else if got != sha {
 			bad("acknowledged packet %s has hash %s, acknowledged %s", name, got, sha)
@@ -410,6 +474,13 @@ func verifyAfterKill(t *testing.T, dbPath, packets string, packetIncident int64,
 	q.QueryRow(`SELECT packet_sha256 FROM incidents WHERE id = ?`, packetIncident).Scan(&recorded)
 	if recorded.String != "" && !slices.Contains(slices.Collect(maps.Values(onDisk)), recorded.String) {
 		bad("the incident records packet %s, which is not on disk", recorded.String)
+	}
+	// Packets are about 1 MB: keep only the one the incident records, once checked.
+	for name, sha := range onDisk {
+		if sha != recorded.String {
+			os.Remove(filepath.Join(packets, name))
+			a.removed[name] = true
+		}
 	}
 	return reopen, problems
 }

@@ -60,6 +60,7 @@ type Services struct {
 	FollowUps    FollowUpService       // Home dashboard and Follow-ups (refunds room)
 	DataFile     string                // the database file, shown in Settings (settings_panes.go)
 	Demo         DemoData              // demo records offered by the first-run wizard (firstrun.go)
+	Packets      PacketBuilder         // evidence packs of incidents (packet.go)
 }
 
 // SettingsService reads and writes the shop's settings (key/value text). Writing needs the
