@@ -52,15 +52,15 @@ type Services struct {
 	Transactions posdesk.TransactionService
 	Settings     SettingsService
 	Incidents    posdesk.IncidentService
-	Intake       AttachmentIntake       // checks files staff attach to incidents (attach.Intake)
-	Staff        posdesk.StaffService   // sign-in, staff accounts (signin.go, staff.go)
-	Audit        posdesk.AuditService   // audit head and check (staff.go)
-	Backups      posdesk.BackupService  // backups (staff.go)
-	Restore      Restorer               // restore from a backup (staff.go)
-	FollowUps    FollowUpService        // Home dashboard and Follow-ups (refunds room)
-	Holidays     posdesk.HolidayService // the holiday list, edited in Settings (settings_panes.go)
-	DataFile     string                 // the database file, shown in Settings (settings_panes.go)
-	Packets      PacketBuilder          // evidence packs of incidents (packet.go)
+	Intake       AttachmentIntake      // checks files staff attach to incidents (attach.Intake)
+	Staff        posdesk.StaffService  // sign-in, staff accounts (signin.go, staff.go)
+	Audit        posdesk.AuditService  // audit head and check (staff.go)
+	Backups      posdesk.BackupService // backups (staff.go)
+	Restore      Restorer              // restore from a backup (staff.go)
+	FollowUps    FollowUpService       // Home dashboard and Follow-ups (refunds room)
+	DataFile     string                // the database file, shown in Settings (settings_panes.go)
+	Demo         DemoData              // demo records offered by the first-run wizard (firstrun.go)
+	Packets      PacketBuilder         // evidence packs of incidents (packet.go)
 }
 
 // SettingsService reads and writes the shop's settings (key/value text). Writing needs the
