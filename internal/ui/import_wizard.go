@@ -202,8 +202,8 @@ func NewImportWizard(w *Window, onDone func(*posdesk.ImportBatch)) *ImportWizard
 	z.profile = widget.NewSelect(nil, nil)
 	z.fileLine = &widget.Label{Text: i18n.T("No file chosen yet."), Importance: widget.LowImportance, Wrapping: fyne.TextWrapBreak}
 	z.fileErr = errorLabel()
-	z.shape = &widget.Label{Wrapping: fyne.TextWrapWord}
-	z.stats = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.LowImportance}
+	z.shape = &widget.Label{Wrapping: textWrap()}
+	z.stats = &widget.Label{Wrapping: textWrap(), Importance: widget.LowImportance}
 	z.tableErr = errorLabel()
 	z.buildTable()
 	z.colForm = container.New(formLayout{})
@@ -211,9 +211,9 @@ func NewImportWizard(w *Window, onDone func(*posdesk.ImportBatch)) *ImportWizard
 	z.saveName.SetPlaceHolder(i18n.T("Name, e.g. ICBC statement"))
 	z.saveName.OnSubmitted = func(string) { z.SaveProfile() }
 	z.saveBtn = &widget.Button{Text: i18n.T("Save as profile"), Icon: theme.DocumentSaveIcon(), OnTapped: z.SaveProfile}
-	z.saveStatus = &widget.Label{Wrapping: fyne.TextWrapWord}
-	z.counts = &widget.Label{Wrapping: fyne.TextWrapWord, TextStyle: fyne.TextStyle{Bold: true}}
-	z.errors = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.DangerImportance}
+	z.saveStatus = &widget.Label{Wrapping: textWrap()}
+	z.counts = &widget.Label{Wrapping: textWrap(), TextStyle: fyne.TextStyle{Bold: true}}
+	z.errors = &widget.Label{Wrapping: textWrap(), Importance: widget.DangerImportance}
 
 	z.title = &widget.Label{TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameSubHeadingText}
 	z.back = &widget.Button{Text: i18n.T("Back"), Icon: theme.NavigateBackIcon(), OnTapped: z.Back}
@@ -346,7 +346,7 @@ func (z *ImportWizard) show(step int) {
 				fieldLabel(i18n.T("Columns")), z.profile),
 			z.fileErr,
 			&widget.Label{Text: i18n.T("CSV or text files exported by the POS, the acquirer's portal or online banking; Chinese (GBK/GB18030) and UTF-8 both work. Save an Excel workbook as CSV first. Title lines, totals rows and blank rows are skipped; a file imported twice adds nothing the second time."),
-				Importance: widget.LowImportance, Wrapping: fyne.TextWrapWord})
+				Importance: widget.LowImportance, Wrapping: textWrap()})
 		z.next.Show()
 	case stepShape:
 		z.title.SetText(i18n.T("2. What posdesk found"))
@@ -357,7 +357,7 @@ func (z *ImportWizard) show(step int) {
 	case stepColumns:
 		z.title.SetText(i18n.T("3. Which column holds what"))
 		z.buildColumnForm()
-		save := container.NewVBox(&widget.Label{Text: i18n.T("Use these columns again next time:"), Wrapping: fyne.TextWrapWord},
+		save := container.NewVBox(&widget.Label{Text: i18n.T("Use these columns again next time:"), Wrapping: textWrap()},
 			container.NewBorder(nil, nil, nil, z.saveBtn, z.saveName), z.saveStatus)
 		left := container.NewBorder(nil, save, nil, nil, container.NewVScroll(z.colForm))
 		right := container.NewBorder(container.NewVBox(z.stats, z.tableErr), nil, nil, nil, z.table)
@@ -368,7 +368,7 @@ func (z *ImportWizard) show(step int) {
 		z.importB.Show()
 	case stepResult:
 		z.title.SetText(i18n.T("4. Result"))
-		body = container.NewVBox(z.job.view(), z.counts, container.NewVScroll(z.errors))
+		body = container.NewBorder(container.NewVBox(z.job.view(), z.counts), nil, nil, nil, container.NewVScroll(z.errors))
 		z.back.Show()
 	}
 	z.body.Objects = []fyne.CanvasObject{body}
@@ -461,21 +461,35 @@ type previewColumn struct {
 	title string
 	width float32
 	cell  func(r *importer.PreviewRow) string
+	right bool                                           // amounts: right-aligned
+	imp   func(r *importer.PreviewRow) widget.Importance // the cell's colour; nil: normal
 }
 
 // tableColumns are the preview's columns for the detected kind: the values the rows become, and
 // the reason of a refused row.
 func (z *ImportWizard) tableColumns() []previewColumn {
-	line := previewColumn{i18n.T("Line"), 60, func(r *importer.PreviewRow) string { return fmt.Sprint(r.Line) }}
-	problem := previewColumn{i18n.T("Problem"), 420, func(r *importer.PreviewRow) string {
-		if r.Err != nil {
-			return i18n.Message(r.Err)
-		}
-		return ""
-	}}
-	loc := z.w.Location
+	cols := []previewColumn{{title: i18n.T("Line"), width: 60, cell: func(r *importer.PreviewRow) string { return fmt.Sprint(r.Line) }}}
 	if z.preview == nil {
-		return []previewColumn{line, problem}
+		return cols
+	}
+	// The reason of a refused row comes second, where it is seen; only when a row was refused.
+	for _, r := range z.preview.Rows {
+		if r.Err != nil {
+			cols = append(cols, previewColumn{title: i18n.T("Problem"), width: 360, cell: func(r *importer.PreviewRow) string {
+				if r.Err != nil {
+					return i18n.Message(r.Err)
+				}
+				return ""
+			}})
+			break
+		}
+	}
+	loc := z.w.Location
+	col := func(title string, width float32, cell func(r *importer.PreviewRow) string) previewColumn {
+		return previewColumn{title: title, width: width, cell: cell}
+	}
+	money := func(title string, width float32, cell func(r *importer.PreviewRow) string) previewColumn {
+		return previewColumn{title: title, width: width, cell: cell, right: true}
 	}
 	switch z.preview.Mapping.Kind {
 	case posdesk.ImportSettlement:
@@ -487,18 +501,17 @@ func (z *ImportWizard) tableColumns() []previewColumn {
 				return f(r.Record.Settlement)
 			}
 		}
-		return []previewColumn{line,
-			{i18n.T("Time"), 150, s(func(l *posdesk.SettlementLine) string { return FormatLocalTime(l.Time, loc) })},
-			{i18n.T("Type"), 80, s(func(l *posdesk.SettlementLine) string { return i18n.T(l.Kind.Title()) })},
-			{i18n.T("Amount"), 110, s(func(l *posdesk.SettlementLine) string { return l.Amount.Display() })},
-			{i18n.T("Fee"), 80, s(func(l *posdesk.SettlementLine) string { return l.Fee.Display() })},
-			{i18n.T("Net settled"), 110, s(func(l *posdesk.SettlementLine) string { return l.Net.Display() })},
-			{i18n.T("Terminal ID"), 100, s(func(l *posdesk.SettlementLine) string { return l.TerminalID })},
-			{i18n.T("Trace number"), 80, s(func(l *posdesk.SettlementLine) string { return l.Trace })},
-			{i18n.T("RRN"), 130, s(func(l *posdesk.SettlementLine) string { return l.RRN })},
-			{i18n.T("Card"), 160, s(func(l *posdesk.SettlementLine) string { return l.Card })},
-			{i18n.T("Settlement date"), 110, s(func(l *posdesk.SettlementLine) string { return l.SettleDate.String() })},
-			problem}
+		return append(cols,
+			col(i18n.T("Time"), 150, s(func(l *posdesk.SettlementLine) string { return FormatLocalTime(l.Time, loc) })),
+			col(i18n.T("Type"), 80, s(func(l *posdesk.SettlementLine) string { return i18n.T(l.Kind.Title()) })),
+			money(i18n.T("Amount"), 110, s(func(l *posdesk.SettlementLine) string { return l.Amount.Display() })),
+			money(i18n.T("Fee"), 80, s(func(l *posdesk.SettlementLine) string { return l.Fee.Display() })),
+			money(i18n.T("Net settled"), 110, s(func(l *posdesk.SettlementLine) string { return l.Net.Display() })),
+			col(i18n.T("Terminal ID"), 100, s(func(l *posdesk.SettlementLine) string { return l.TerminalID })),
+			col(i18n.T("Trace number"), 80, s(func(l *posdesk.SettlementLine) string { return l.Trace })),
+			col(i18n.T("RRN"), 130, s(func(l *posdesk.SettlementLine) string { return l.RRN })),
+			col(i18n.T("Card"), 160, s(func(l *posdesk.SettlementLine) string { return l.Card })),
+			col(i18n.T("Settlement date"), 110, s(func(l *posdesk.SettlementLine) string { return l.SettleDate.String() })))
 	case posdesk.ImportBank:
 		b := func(f func(l *posdesk.BankLine) string) func(r *importer.PreviewRow) string {
 			return func(r *importer.PreviewRow) string {
@@ -508,20 +521,19 @@ func (z *ImportWizard) tableColumns() []previewColumn {
 				return f(r.Record.Bank)
 			}
 		}
-		money := func(m posdesk.Money) string {
+		amount := func(m posdesk.Money) string {
 			if m.IsZero() {
 				return ""
 			}
 			return m.Display()
 		}
-		return []previewColumn{line,
-			{i18n.T("Date"), 100, b(func(l *posdesk.BankLine) string { return l.Date.String() })},
-			{i18n.T("Description"), 180, b(func(l *posdesk.BankLine) string { return l.Description })},
-			{i18n.T("Counterparty"), 180, b(func(l *posdesk.BankLine) string { return l.Counterparty })},
-			{i18n.T("Money in"), 110, b(func(l *posdesk.BankLine) string { return money(l.Credit) })},
-			{i18n.T("Money out"), 110, b(func(l *posdesk.BankLine) string { return money(l.Debit) })},
-			{i18n.T("Balance"), 120, b(func(l *posdesk.BankLine) string { return money(l.Balance) })},
-			problem}
+		return append(cols,
+			col(i18n.T("Date"), 100, b(func(l *posdesk.BankLine) string { return l.Date.String() })),
+			col(i18n.T("Description"), 180, b(func(l *posdesk.BankLine) string { return l.Description })),
+			col(i18n.T("Counterparty"), 180, b(func(l *posdesk.BankLine) string { return l.Counterparty })),
+			money(i18n.T("Money in"), 120, b(func(l *posdesk.BankLine) string { return amount(l.Credit) })),
+			money(i18n.T("Money out"), 120, b(func(l *posdesk.BankLine) string { return amount(l.Debit) })),
+			money(i18n.T("Balance"), 130, b(func(l *posdesk.BankLine) string { return amount(l.Balance) })))
 	}
 	p := func(f func(t *posdesk.Transaction) string) func(r *importer.PreviewRow) string {
 		return func(r *importer.PreviewRow) string {
@@ -531,16 +543,22 @@ func (z *ImportWizard) tableColumns() []previewColumn {
 			return f(r.Record.POS.Tx)
 		}
 	}
-	return []previewColumn{line,
-		{i18n.T("Time"), 150, p(func(t *posdesk.Transaction) string { return FormatLocalTime(t.Time, loc) })},
-		{i18n.T("Type"), 80, p(func(t *posdesk.Transaction) string { return i18n.T(t.Kind.Title()) })},
-		{i18n.T("Status"), 90, p(func(t *posdesk.Transaction) string { return i18n.T(t.Status.Title()) })},
-		{i18n.T("Amount"), 110, p(func(t *posdesk.Transaction) string { return t.Amount.Display() })},
-		{i18n.T("Terminal ID"), 100, p(func(t *posdesk.Transaction) string { return t.Terminal })},
-		{i18n.T("Trace number"), 80, p(func(t *posdesk.Transaction) string { return t.Trace })},
-		{i18n.T("RRN"), 130, p(func(t *posdesk.Transaction) string { return t.RRN })},
-		{i18n.T("Card"), 160, p(func(t *posdesk.Transaction) string { return t.Card })},
-		problem}
+	status := col(i18n.T("Status"), 90, p(func(t *posdesk.Transaction) string { return i18n.T(t.Status.Title()) }))
+	status.imp = func(r *importer.PreviewRow) widget.Importance {
+		if r.Record == nil || r.Record.POS == nil || r.Record.POS.Tx == nil {
+			return widget.MediumImportance
+		}
+		return statusImportance(r.Record.POS.Tx.Status)
+	}
+	return append(cols,
+		col(i18n.T("Time"), 150, p(func(t *posdesk.Transaction) string { return FormatLocalTime(t.Time, loc) })),
+		col(i18n.T("Type"), 80, p(func(t *posdesk.Transaction) string { return i18n.T(t.Kind.Title()) })),
+		status,
+		money(i18n.T("Amount"), 110, p(func(t *posdesk.Transaction) string { return t.Amount.Display() })),
+		col(i18n.T("Terminal ID"), 100, p(func(t *posdesk.Transaction) string { return t.Terminal })),
+		col(i18n.T("Trace number"), 80, p(func(t *posdesk.Transaction) string { return t.Trace })),
+		col(i18n.T("RRN"), 130, p(func(t *posdesk.Transaction) string { return t.RRN })),
+		col(i18n.T("Card"), 160, p(func(t *posdesk.Transaction) string { return t.Card })))
 }
 
 func (z *ImportWizard) buildTable() {
@@ -561,11 +579,19 @@ func (z *ImportWizard) buildTable() {
 				return
 			}
 			r := &z.preview.Rows[id.Row]
+			c := cols[id.Col]
 			l.Importance = widget.MediumImportance
-			if r.Err != nil {
+			switch {
+			case r.Err != nil:
 				l.Importance = widget.DangerImportance
+			case c.imp != nil:
+				l.Importance = c.imp(r)
 			}
-			l.SetText(cols[id.Col].cell(r))
+			l.Alignment = fyne.TextAlignLeading
+			if c.right {
+				l.Alignment = fyne.TextAlignTrailing
+			}
+			l.SetText(c.cell(r))
 		},
 		ShowHeaderRow: true,
 		CreateHeader: func() fyne.CanvasObject {
@@ -573,7 +599,12 @@ func (z *ImportWizard) buildTable() {
 		},
 		UpdateHeader: func(id widget.TableCellID, o fyne.CanvasObject) {
 			if cols := z.tableColumns(); id.Col >= 0 && id.Col < len(cols) {
-				o.(*widget.Label).SetText(cols[id.Col].title)
+				l := o.(*widget.Label)
+				l.Alignment = fyne.TextAlignLeading
+				if cols[id.Col].right {
+					l.Alignment = fyne.TextAlignTrailing
+				}
+				l.SetText(cols[id.Col].title)
 			}
 		},
 	}
@@ -717,6 +748,13 @@ func (z *ImportWizard) showResult(b *posdesk.ImportBatch) {
 	}
 	if b.Refused > len(b.Errors) {
 		lines = append(lines, i18n.T("… and %d more refused rows.", b.Refused-len(b.Errors)))
+	}
+	z.errors.Importance = widget.DangerImportance
+	if len(lines) == 0 {
+		z.errors.Importance = widget.MediumImportance
+		lines = append(lines, i18n.T("No row was refused."))
+	} else {
+		lines = append([]string{i18n.T("Refused rows (correct them in the file and import it again; rows already imported are not added twice):")}, lines...)
 	}
 	z.errors.SetText(strings.Join(lines, "\n"))
 	z.back.Hide()

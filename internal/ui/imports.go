@@ -170,7 +170,7 @@ func NewImports(w *Window) *Imports {
 		s.matchBtn.Hide()
 	}
 	s.job = newJob(w, s.matchBtn, s.importBtn)
-	s.state = &widget.Label{Wrapping: fyne.TextWrapWord}
+	s.state = &widget.Label{Wrapping: textWrap()}
 
 	s.queueList = widget.NewList(func() int { return len(posdesk.ExceptionKinds) },
 		func() fyne.CanvasObject {
@@ -188,9 +188,9 @@ func NewImports(w *Window) *Imports {
 			n.SetText(fmt.Sprint(s.counts[k]))
 		})
 	s.queueList.OnSelected = func(id widget.ListItemID) { s.SelectQueue(posdesk.ExceptionKinds[id]) }
-	s.queueHelp = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.LowImportance}
+	s.queueHelp = &widget.Label{Wrapping: textWrap(), Importance: widget.LowImportance}
 	s.excList = widget.NewList(func() int { return len(s.excs) },
-		func() fyne.CanvasObject { return &widget.Label{Truncation: fyne.TextTruncateEllipsis} },
+		func() fyne.CanvasObject { return &widget.Label{Text: "\n", Truncation: fyne.TextTruncateEllipsis} },
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			if id < len(s.excs) {
 				o.(*widget.Label).SetText(exceptionLine(s.excs[id]))
@@ -244,14 +244,13 @@ func NewImports(w *Window) *Imports {
 // CreateRenderer draws the section.
 func (s *Imports) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(s.content) }
 
-// exceptionLine is an exception's line in its queue's list.
+// exceptionLine is an exception's entry in its queue's list: the date and RRN, then the amounts.
 func exceptionLine(x *posdesk.Exception) string {
-	parts := []string{x.Date.String()}
+	head := x.Date.String()
 	if x.RRN != "" {
-		parts = append(parts, i18n.T("RRN %s", x.RRN))
+		head += "  " + i18n.T("RRN %s", x.RRN)
 	}
-	parts = append(parts, i18n.T("expected %[1]s, found %[2]s", x.Expected.Display(), x.Actual.Display()))
-	return strings.Join(parts, "  ")
+	return head + "\n" + i18n.T("expected %[1]s, found %[2]s", x.Expected.Display(), x.Actual.Display())
 }
 
 // Reload fetches the counts of every queue and the contents of the tab on screen.
@@ -420,27 +419,27 @@ func (s *Imports) renderException(x *posdesk.Exception, lines ...string) {
 	s.excDetail.RemoveAll()
 	if x == nil {
 		s.selected = nil
-		s.excDetail.Add(&widget.Label{Text: i18n.T("Choose an exception to see its details."), Importance: widget.LowImportance, Wrapping: fyne.TextWrapWord})
+		s.excDetail.Add(&widget.Label{Text: i18n.T("Choose an exception to see its details."), Importance: widget.LowImportance, Wrapping: textWrap()})
 		s.excDetail.Refresh()
 		return
 	}
-	s.excDetail.Add(&widget.Label{Text: queueTitle(x.Kind), TextStyle: fyne.TextStyle{Bold: true}, Wrapping: fyne.TextWrapWord})
+	s.excDetail.Add(&widget.Label{Text: queueTitle(x.Kind), TextStyle: fyne.TextStyle{Bold: true}, Wrapping: textWrap()})
 	facts := container.New(formLayout{})
 	fact := func(label, value string, imp widget.Importance) {
 		if value != "" {
 			facts.Add(fieldLabel(label))
-			facts.Add(&widget.Label{Text: value, Wrapping: fyne.TextWrapWord, Importance: imp})
+			facts.Add(&widget.Label{Text: value, Wrapping: textWrap(), Importance: imp})
 		}
 	}
 	fact(i18n.T("Date"), x.Date.String(), widget.MediumImportance)
 	fact(i18n.T("RRN"), x.RRN, widget.MediumImportance)
-	fact(i18n.T("Expected"), x.Expected.Display(), widget.MediumImportance)
-	fact(i18n.T("Found"), x.Actual.Display(), widget.DangerImportance)
+	fact(i18n.T("Expected amount"), x.Expected.Display(), widget.MediumImportance)
+	fact(i18n.T("Found amount"), x.Actual.Display(), widget.DangerImportance)
 	fact(i18n.T("Why"), x.Reason, widget.MediumImportance)
 	fact(i18n.T("Found on"), FormatLocalTime(x.FoundAt, s.w.Location), widget.MediumImportance)
 	s.excDetail.Add(facts)
 	for _, l := range lines {
-		s.excDetail.Add(&widget.Label{Text: l, Wrapping: fyne.TextWrapWord})
+		s.excDetail.Add(&widget.Label{Text: l, Wrapping: textWrap()})
 	}
 	if s.w.Can(posdesk.ActLogIncident) && x.IncidentID == 0 {
 		s.createBtn.Enable()
@@ -514,20 +513,20 @@ func (s *Imports) renderMatch(m *posdesk.Match, t *posdesk.Transaction, l *posde
 		if len(s.matches) == 0 {
 			text = i18n.T("No matches wait for confirmation: every pairing was made by an exact key or a high score.")
 		}
-		s.matchDetail.Add(&widget.Label{Text: text, Importance: widget.LowImportance, Wrapping: fyne.TextWrapWord})
+		s.matchDetail.Add(&widget.Label{Text: text, Importance: widget.LowImportance, Wrapping: textWrap()})
 		s.matchDetail.Refresh()
 		return
 	}
-	s.matchDetail.Add(&widget.Label{Text: i18n.T("Paired with a score of %[1]d out of 100: %[2]s", m.Score, m.Reason), TextStyle: fyne.TextStyle{Bold: true}, Wrapping: fyne.TextWrapWord})
+	s.matchDetail.Add(&widget.Label{Text: i18n.T("Paired with a score of %[1]d out of 100: %[2]s", m.Score, m.Reason), TextStyle: fyne.TextStyle{Bold: true}, Wrapping: textWrap()})
 	if t != nil {
-		s.matchDetail.Add(&widget.Label{Text: s.txText(t), Wrapping: fyne.TextWrapWord})
+		s.matchDetail.Add(&widget.Label{Text: s.txText(t), Wrapping: textWrap()})
 	}
 	if l != nil {
-		s.matchDetail.Add(&widget.Label{Text: s.settlementText(l), Wrapping: fyne.TextWrapWord})
+		s.matchDetail.Add(&widget.Label{Text: s.settlementText(l), Wrapping: textWrap()})
 	}
 	if s.w.Can(posdesk.ActReconcile) && !m.Confirmed {
 		s.confirmBtn.Enable()
-		s.matchDetail.Add(&widget.Label{Text: i18n.T("Confirm when both lines are the same sale; otherwise leave it, and match again after importing more statements."), Importance: widget.LowImportance, Wrapping: fyne.TextWrapWord})
+		s.matchDetail.Add(&widget.Label{Text: i18n.T("Confirm when both lines are the same sale; otherwise leave it, and match again after importing more statements."), Importance: widget.LowImportance, Wrapping: textWrap()})
 		s.matchDetail.Add(container.NewHBox(s.confirmBtn))
 	}
 	s.matchDetail.Refresh()

@@ -271,12 +271,11 @@ func TestImportWizardPreviewColumnsProfileResult(t *testing.T) {
 		t.Errorf("stats %q", z.stats.Text)
 	}
 	// Values as the rows become, the refused row with its reason.
-	cols := z.tableColumns()
-	last := len(cols) - 1
-	if got := z.PreviewCell(0, 3); got != "¥ 124.00" {
+	// Columns: line, problem (a row was refused), time, type, amount...
+	if got := z.PreviewCell(0, 4); got != "¥ 124.00" || !z.tableColumns()[4].right {
 		t.Errorf("row 1 amount %q", got)
 	}
-	if got := z.PreviewCell(2, last); !strings.Contains(got, "abc") || z.PreviewCell(2, 0) != "5" {
+	if got := z.PreviewCell(2, 1); !strings.Contains(got, "abc") || z.PreviewCell(2, 0) != "5" {
 		t.Errorf("refused row: line %q, problem %q", z.PreviewCell(2, 0), got)
 	}
 
@@ -295,7 +294,7 @@ func TestImportWizardPreviewColumnsProfileResult(t *testing.T) {
 	if z.columns[importer.FieldMerchant].Selected != noColumn() {
 		t.Errorf("merchant still on %q", z.columns[importer.FieldMerchant].Selected)
 	}
-	if got := z.PreviewCell(0, 6); got != "822290070111234" {
+	if got := z.PreviewCell(0, 7); got != "822290070111234" {
 		t.Errorf("terminal after the change shows %q", got)
 	}
 	// Saving needs a name; then the profile is saved and offered.
