@@ -508,7 +508,7 @@ func (z *ImportWizard) tableColumns() []previewColumn {
 			money(i18n.T("Fee"), 80, s(func(l *posdesk.SettlementLine) string { return l.Fee.Display() })),
 			money(i18n.T("Net settled"), 110, s(func(l *posdesk.SettlementLine) string { return l.Net.Display() })),
 			col(i18n.T("Terminal ID"), 100, s(func(l *posdesk.SettlementLine) string { return l.TerminalID })),
-			col(i18n.T("Trace number"), 80, s(func(l *posdesk.SettlementLine) string { return l.Trace })),
+			col(i18n.T("Trace number"), 100, s(func(l *posdesk.SettlementLine) string { return l.Trace })),
 			col(i18n.T("RRN"), 130, s(func(l *posdesk.SettlementLine) string { return l.RRN })),
 			col(i18n.T("Card"), 160, s(func(l *posdesk.SettlementLine) string { return l.Card })),
 			col(i18n.T("Settlement date"), 110, s(func(l *posdesk.SettlementLine) string { return l.SettleDate.String() })))
@@ -556,7 +556,7 @@ func (z *ImportWizard) tableColumns() []previewColumn {
 		status,
 		money(i18n.T("Amount"), 110, p(func(t *posdesk.Transaction) string { return t.Amount.Display() })),
 		col(i18n.T("Terminal ID"), 100, p(func(t *posdesk.Transaction) string { return t.Terminal })),
-		col(i18n.T("Trace number"), 80, p(func(t *posdesk.Transaction) string { return t.Trace })),
+		col(i18n.T("Trace number"), 100, p(func(t *posdesk.Transaction) string { return t.Trace })),
 		col(i18n.T("RRN"), 130, p(func(t *posdesk.Transaction) string { return t.RRN })),
 		col(i18n.T("Card"), 160, p(func(t *posdesk.Transaction) string { return t.Card })))
 }
@@ -737,6 +737,9 @@ func (z *ImportWizard) Import() {
 // showResult shows an import's counts and the refused lines.
 func (z *ImportWizard) showResult(b *posdesk.ImportBatch) {
 	z.job.say(widget.SuccessImportance, i18n.T("Imported %[1]s as %[2]s.", b.FileName, importKindTitle(b.Kind)))
+	if b.New == 0 && b.Duplicate > 0 {
+		z.job.say(widget.WarningImportance, i18n.T("%s was imported before: every row is already stored, nothing was added.", b.FileName))
+	}
 	z.counts.SetText(i18n.T("New: %[1]d    Already imported: %[2]d    Skipped: %[3]d    Refused: %[4]d", b.New, b.Duplicate, b.Skipped, b.Refused))
 	var lines []string
 	for _, e := range b.Errors {

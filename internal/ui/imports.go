@@ -225,7 +225,7 @@ func NewImports(w *Window) *Imports {
 	excRight := container.NewHSplit(container.NewBorder(s.queueHelp, nil, nil, nil, s.excList), container.NewVScroll(s.excDetail))
 	excRight.Offset = 0.45
 	excSplit := container.NewHSplit(s.queueList, excRight)
-	excSplit.Offset = 0.25
+	excSplit.Offset = 0.33
 	matchSplit := container.NewHSplit(s.matchList, container.NewVScroll(s.matchDetail))
 	matchSplit.Offset = 0.5
 	s.tabs = container.NewAppTabs(
