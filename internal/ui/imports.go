@@ -241,6 +241,28 @@ func NewImports(w *Window) *Imports {
 	return s
 }
 
+// installDrop makes a file dropped on the window while this section is on screen open the
+// import wizard with it. The incident form takes the window's drop handler while it is open and
+// clears it afterwards, so Reload installs this one again.
+func (s *Imports) installDrop() {
+	if !s.w.Can(posdesk.ActImport) {
+		return
+	}
+	s.w.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) {
+		if s.w.Current() != "import" || len(uris) == 0 || len(s.w.Canvas().Overlays().List()) > 0 {
+			return
+		}
+		s.DropFile(uris[0].Path())
+	})
+}
+
+// DropFile opens the import wizard on file and goes to its preview.
+func (s *Imports) DropFile(file string) {
+	s.OpenWizard()
+	s.wizard.SetFile(file)
+	s.wizard.Next()
+}
+
 // CreateRenderer draws the section.
 func (s *Imports) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(s.content) }
 
@@ -255,6 +277,7 @@ func exceptionLine(x *posdesk.Exception) string {
 
 // Reload fetches the counts of every queue and the contents of the tab on screen.
 func (s *Imports) Reload() {
+	s.installDrop()
 	ctx, queue, tab := s.w.Ctx(), s.queue, s.tabs.SelectedIndex()
 	type loaded struct {
 		counts  map[posdesk.ExceptionKind]int
@@ -303,7 +326,7 @@ func (s *Imports) Reload() {
 			s.state.Importance = widget.MediumImportance
 			switch {
 			case l.nfiles == 0:
-				s.state.SetText(i18n.T("No statements imported yet. Import the acquirer's settlement statement (对账单) and the POS export, then match them to find the incidents nobody noticed."))
+				s.state.SetText(i18n.T("No statements imported yet. Drop the acquirer's settlement statement (对账单) or the POS export on this window, or press Import a file; then match them to find the incidents nobody noticed."))
 			case open == 0 && l.mtotal == 0:
 				s.state.Importance = widget.SuccessImportance
 				s.state.SetText(i18n.T("Nothing to look at: every imported line matches. Import newer statements, then match again."))

@@ -453,6 +453,13 @@ func TestImportSectionErrorsAndEmptyState(t *testing.T) {
 	if !strings.Contains(s.State(), "No statements imported yet") {
 		t.Errorf("empty state %q", s.State())
 	}
+	// A dropped file opens the wizard at its preview.
+	s.DropFile("/data/dropped.csv")
+	q.drain()
+	if s.wizard == nil || s.wizard.Step() != stepShape || f.previews[len(f.previews)-1].File != "/data/dropped.csv" {
+		t.Fatalf("drop: wizard %v, previews %v", s.wizard != nil, f.previews)
+	}
+	s.wizard.dlg.Hide()
 	f.svc.FindExceptionsFn = func(context.Context, posdesk.ExceptionFilter) ([]*posdesk.Exception, int, error) {
 		return nil, 0, posdesk.Errorf(posdesk.EINTERNAL, "The database is busy; try again in a moment.")
 	}
