@@ -1,7 +1,6 @@
 package posdesk
 
 import (
-	"errors"
 	"sort"
 	"strconv"
 	"strings"
@@ -183,26 +182,4 @@ func FormatReminderDays(days []int) string {
 		parts[i] = strconv.Itoa(d)
 	}
 	return strings.Join(parts, ", ")
-}
-
-// ParseApprovalThreshold reads a refund approval threshold as typed in Settings ("500",
-// "¥1,000.00"): an amount in the shop's currency greater than zero.
-func ParseApprovalThreshold(s string) (Money, error) {
-	if strings.TrimSpace(s) == "" {
-		return Money{}, Invalid("threshold", "Enter the amount from which a refund needs a manager's approval, for example 500.")
-	}
-	m, err := ParseMoney(s, DefaultCurrency)
-	if err != nil {
-		var e *Error
-		if errors.As(err, &e) {
-			c := *e
-			c.Field = "threshold"
-			return Money{}, &c
-		}
-		return Money{}, err
-	}
-	if !m.Amount.IsPositive() {
-		return Money{}, Invalid("threshold", "Enter an amount greater than zero.")
-	}
-	return m, nil
 }

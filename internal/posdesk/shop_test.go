@@ -120,35 +120,3 @@ func TestParseReminderDays(t *testing.T) {
 		}
 	}
 }
-
-func TestParseApprovalThreshold(t *testing.T) {
-	tests := []struct {
-		in, want string
-		ok       bool
-	}{
-		{"500", "500.00", true},
-		{"¥1,000.50", "1000.50", true},
-		{"１２００", "1200.00", true},
-		{"0", "", false},
-		{"-5", "", false},
-		{"", "", false},
-		{"abc", "", false},
-		{"1.005", "", false},
-	}
-	for _, tt := range tests {
-		m, err := posdesk.ParseApprovalThreshold(tt.in)
-		if (err == nil) != tt.ok {
-			t.Errorf("ParseApprovalThreshold(%q) error = %v, want ok %v", tt.in, err, tt.ok)
-			continue
-		}
-		if err != nil {
-			if f := posdesk.ErrorField(err); f != "threshold" {
-				t.Errorf("ParseApprovalThreshold(%q): error on field %q, want threshold", tt.in, f)
-			}
-			continue
-		}
-		if got := m.Plain(); got != tt.want || m.Currency != "CNY" {
-			t.Errorf("ParseApprovalThreshold(%q) = %s %s, want %s CNY", tt.in, got, m.Currency, tt.want)
-		}
-	}
-}

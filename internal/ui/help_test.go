@@ -116,7 +116,7 @@ func TestShowHelpForAKind(t *testing.T) {
 	setLang(t, i18n.Chinese)
 	ShowHelp(w, "no_such_kind")
 	got = overlayText(w)
-	if !strings.Contains(got, "处理办法：其他问题") || !strings.Contains(got, "银联调单须在调单请求后 20 天内回复") {
+	if !strings.Contains(got, "处理办法：其他问题") || !strings.Contains(got, "银联调单须在调单请求后20天内回复") {
 		t.Errorf("unknown kind in Chinese: want the general page, got:\n%s", got)
 	}
 }

@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"net/url"
-	"sort"
 	"strings"
 	"testing"
 
@@ -138,168 +137,53 @@ func TestShopPane(t *testing.T) {
 
 func TestSettingsPanesAreOwnerOnly(t *testing.T) {
 	set := newFakeSettings(nil)
-	hol := newFakeHolidays()
 	manager := &posdesk.User{Name: "Wang", Role: posdesk.RoleManager}
-	w, _ := newTestWindow(t, Services{Settings: set.svc, Holidays: hol.svc}, manager)
+	w, _ := newTestWindow(t, Services{Settings: set.svc}, manager)
 	shop, _ := NewShopPane(w)
-	rules, _ := NewRefundRulesPane(w)
-	hols, _ := NewHolidaysPane(w)
+	rem, _ := NewRemindersPane(w)
 	packets, _ := NewPacketPane(w)
 	for name, disabled := range map[string]bool{
-		"shop save": shop.Save.Disabled(), "shop name": shop.Form.Name.Disabled(), "threshold": rules.Threshold.Disabled(),
-		"rules save": rules.Save.Disabled(), "holiday add": hols.Add.Disabled(), "preset": packets.Preset.Disabled(),
-		"packet save": packets.Save.Disabled(),
+		"shop save": shop.Save.Disabled(), "shop name": shop.Form.Name.Disabled(), "reminder days": rem.Days.Disabled(),
+		"reminders save": rem.Save.Disabled(), "preset": packets.Preset.Disabled(), "packet save": packets.Save.Disabled(),
 	} {
 		if !disabled {
 			t.Errorf("%s is enabled for a manager", name)
 		}
 	}
 	// Storage refuses too, and the refusal shows.
-	rules.Threshold.SetText("800")
-	rules.OnSave()
-	if got := rules.errs.text("threshold"); got == "" {
-		t.Error("a manager's write was not refused at the field")
+	rem.Days.SetText("5, 1")
+	rem.OnSave()
+	if got := rem.errs.text("reminder_days") + rem.errs.text(""); got == "" {
+		t.Error("a manager's write was not refused")
 	}
 	if len(set.writes) != 0 {
 		t.Errorf("a manager wrote %v", set.writes)
 	}
 }
 
-func TestRefundRulesPane(t *testing.T) {
-	set := newFakeSettings(map[string]string{posdesk.RefundThresholdSetting: "300.00"})
+func TestRemindersPane(t *testing.T) {
+	set := newFakeSettings(nil)
 	w, _ := newTestWindow(t, Services{Settings: set.svc}, owner)
-	p, _ := NewRefundRulesPane(w)
-	if p.Threshold.Text != "300.00" || p.ReminderDays.Text != "7, 3, 1, 0" {
-		t.Errorf("loaded %q and %q", p.Threshold.Text, p.ReminderDays.Text)
+	p, _ := NewRemindersPane(w)
+	if p.Days.Text != "7, 3, 1, 0" {
+		t.Errorf("loaded %q, want the defaults", p.Days.Text)
 	}
-	p.Threshold.SetText("-5")
-	p.ReminderDays.SetText("7, 120")
+	p.Days.SetText("7, 120")
 	p.OnSave()
-	if p.errs.text("threshold") == "" || p.errs.text("reminder_days") == "" {
-		t.Errorf("errors: threshold %q, days %q", p.errs.text("threshold"), p.errs.text("reminder_days"))
+	if p.errs.text("reminder_days") == "" || len(set.writes) != 0 {
+		t.Fatalf("120 days: error %q, writes %v", p.errs.text("reminder_days"), set.writes)
 	}
-	if len(set.writes) != 0 {
-		t.Fatalf("saved %v", set.writes)
-	}
-	p.Threshold.SetText("¥1,000")
-	p.ReminderDays.SetText("1 14 3")
+	p.Days.SetText("1 14 3")
 	p.OnSave()
-	if got := set.values[posdesk.RefundThresholdSetting]; got != "1000.00" {
-		t.Errorf("threshold stored %q, want 1000.00 (the form refunds' storage reads)", got)
-	}
 	if got := set.values[posdesk.SettingReminderDays]; got != "14, 3, 1" {
 		t.Errorf("reminder days stored %q", got)
 	}
-	if p.errs.text("threshold") != "" || p.Threshold.Text != "1000.00" {
-		t.Errorf("after saving: error %q, field %q", p.errs.text("threshold"), p.Threshold.Text)
+	if p.errs.text("reminder_days") != "" || p.Days.Text != "14, 3, 1" || p.Status.Text != "Saved." {
+		t.Errorf("after saving: error %q, field %q, status %q", p.errs.text("reminder_days"), p.Days.Text, p.Status.Text)
 	}
-}
-
-// fakeHolidays is an in-memory holiday list; writes need the owner's permission.
-type fakeHolidays struct {
-	list map[posdesk.Date]*posdesk.Holiday
-	svc  posdesk.HolidayService
-}
-
-func newFakeHolidays() *fakeHolidays {
-	f := &fakeHolidays{list: map[posdesk.Date]*posdesk.Holiday{}}
-	f.svc = f
-	return f
-}
-
-func (f *fakeHolidays) FindHolidays(_ context.Context, from, to posdesk.Date) ([]*posdesk.Holiday, error) {
-	var out []*posdesk.Holiday
-	for d, h := range f.list {
-		if !d.Before(from) && !d.After(to) {
-			out = append(out, h)
-		}
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Date.Before(out[j].Date) })
-	return out, nil
-}
-
-func (f *fakeHolidays) SetHoliday(ctx context.Context, h *posdesk.Holiday) error {
-	if err := posdesk.Authorize(ctx, posdesk.ActEditSettings); err != nil {
-		return err
-	}
-	f.list[h.Date] = h
-	return nil
-}
-
-func (f *fakeHolidays) DeleteHoliday(ctx context.Context, d posdesk.Date) error {
-	if err := posdesk.Authorize(ctx, posdesk.ActEditSettings); err != nil {
-		return err
-	}
-	if _, ok := f.list[d]; !ok {
-		return posdesk.Errorf(posdesk.ENOTFOUND, "No holiday on %s.", d.String())
-	}
-	delete(f.list, d)
-	return nil
-}
-
-func TestHolidaysPane(t *testing.T) {
-	hol := newFakeHolidays()
-	hol.list[posdesk.NewDate(2023, 10, 1)] = &posdesk.Holiday{Date: posdesk.NewDate(2023, 10, 1), Name: "old"}
-	w, _ := newTestWindow(t, Services{Settings: newFakeSettings(nil).svc, Holidays: hol.svc}, owner)
-	p, _ := NewHolidaysPane(w)
-	if n := len(p.Holidays()); n != 0 {
-		t.Errorf("listed %d entries from 2023 in 2024", n)
-	}
-	if !strings.Contains(p.Status.Text, "2024") {
-		t.Errorf("empty list says %q", p.Status.Text)
-	}
-
-	tests := []struct {
-		date, name string
-		workday    bool
-		field      string // where the error shows; "" means added
-	}{
-		{"2024-02-30", "x", false, "date"},
-		{"", "x", false, "date"},
-		{"2024-10-01", strings.Repeat("节", 101), false, "name"},
-		{"2024-10-08", "国庆调休", true, "date"}, // a Tuesday cannot be a make-up working day
-		{"2024年10月1日", "国庆节", false, ""},
-		{"2024-10-12", "国庆调休", true, ""}, // a Saturday
-		{"２０２５－０１－０１", "元旦", false, ""},
-	}
-	for _, tt := range tests {
-		p.Date.SetText(tt.date)
-		p.Name.SetText(tt.name)
-		p.Workday.SetChecked(tt.workday)
-		p.OnAdd()
-		got := ""
-		for _, f := range []string{"date", "name", ""} {
-			if p.errs.text(f) != "" {
-				got = f
-				if f == "" {
-					got = "general"
-				}
-				break
-			}
-		}
-		if got != tt.field {
-			t.Errorf("add %q %q: error on %q, want %q (date: %q, name: %q)", tt.date, tt.name, got, tt.field, p.errs.text("date"), p.errs.text("name"))
-		}
-	}
-	var lines []string
-	for _, h := range p.Holidays() {
-		lines = append(lines, holidayLine(h))
-	}
-	want := []string{"2024-10-01 Tue  国庆节 (day off)", "2024-10-12 Sat  国庆调休 (make-up working day)", "2025-01-01 Wed  元旦 (day off)"}
-	if strings.Join(lines, "|") != strings.Join(want, "|") {
-		t.Errorf("list:\n%s\nwant\n%s", strings.Join(lines, "\n"), strings.Join(want, "\n"))
-	}
-	p.List.Select(1)
-	if p.Delete.Disabled() {
-		t.Fatal("Remove stays disabled with an entry chosen")
-	}
-	test.Tap(p.Delete)
-	if _, ok := hol.list[posdesk.NewDate(2024, 10, 12)]; ok || len(p.Holidays()) != 2 {
-		t.Errorf("after removing: %d listed, 10-12 still stored: %v", len(p.Holidays()), ok)
-	}
-	setLang(t, i18n.Chinese)
-	if got := holidayLine(p.Holidays()[0]); got != "2024-10-01 周二  国庆节 (放假)" {
-		t.Errorf("Chinese line = %q", got)
+	p2, _ := NewRemindersPane(w)
+	if p2.Days.Text != "14, 3, 1" {
+		t.Errorf("reopened with %q", p2.Days.Text)
 	}
 }
 
