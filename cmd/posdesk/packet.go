@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/posdesk/posdesk/internal/i18n"
 	"github.com/posdesk/posdesk/internal/pdf"
@@ -11,23 +13,24 @@ import (
 )
 
 var packetFlags struct {
-	out, preset, party, shop *string
-	grayscale                *bool
-	fs                       *flag.FlagSet // to read the global --lang as given ("zh+en")
+	out, preset, party, shop, files *string
+	grayscale                       *bool
+	fs                              *flag.FlagSet // to read the global --lang as given ("zh+en")
 }
 
 func init() {
 	register(&command{
 		Name:    "packet",
-		Usage:   "ID -o FILE.pdf [--preset P] [--lang zh|en|zh+en] [--party P] [--grayscale] [--shop NAME]",
+		Usage:   "ID -o FILE.pdf [--preset P] [--lang zh|en|zh+en] [--party P] [--files 3,1,2] [--grayscale] [--shop NAME]",
 		Summary: "Build the evidence packet (PDF) of an incident for the bank, acquirer or QR platform.",
 		Flags: func(fs *flag.FlagSet) {
 			packetFlags.fs = fs
 			packetFlags.out = fs.String("o", "", "the PDF file to write")
-			packetFlags.preset = fs.String("preset", "", "destination limits: acquirer (default), visa, mastercard, amex, stripe, paypal")
-			packetFlags.party = fs.String("party", "", "addressee: issuing_bank, acquirer or qr_platform (default: from the incident)")
+			packetFlags.preset = fs.String("preset", "", "destination limits: acquirer, visa, mastercard, amex, stripe, paypal (default: the packet setting, else acquirer)")
+			packetFlags.party = fs.String("party", "", "addressee: issuing_bank, acquirer or qr_platform (default: the packet setting, else from the incident)")
 			packetFlags.grayscale = fs.Bool("grayscale", false, "print photos in grayscale (smaller; fine for receipts)")
 			packetFlags.shop = fs.String("shop", "", "shop name on the letter (default: the shop.name setting)")
+			packetFlags.files = fs.String("files", "", "attachments to enclose, by file number, in this order, e.g. 3,1,2 (default: all, in the order attached)")
 		},
 		Run: runPacket,
 	})
@@ -63,7 +66,12 @@ func runPacket(e *env, args []string) error {
 	if *f.out == "" {
 		return usagef("give the PDF file to write with -o FILE.pdf")
 	}
-	preset, err := pdf.FindPreset(*f.preset)
+	// Defaults from the packet settings, then the flags.
+	presetName, _ := e.DB.Setting(e.Ctx, posdesk.SettingPacketPreset, "")
+	if *f.preset != "" {
+		presetName = *f.preset
+	}
+	preset, err := pdf.FindPreset(presetName)
 	if err != nil {
 		return err
 	}
@@ -78,8 +86,12 @@ func runPacket(e *env, args []string) error {
 		}
 	}
 	var party pdf.Party
+	partyName, _ := e.DB.Setting(e.Ctx, posdesk.SettingPacketParty, "")
 	if *f.party != "" {
-		if party, err = pdf.ParseParty(*f.party); err != nil {
+		partyName = *f.party
+	}
+	if partyName != "" {
+		if party, err = pdf.ParseParty(partyName); err != nil {
 			return err
 		}
 	}
@@ -95,6 +107,11 @@ func runPacket(e *env, args []string) error {
 	list, err := e.DB.FindAttachments(e.Ctx, inc.ID)
 	if err != nil {
 		return err
+	}
+	if *f.files != "" {
+		if list, err = packetPick(list, *f.files, inc.Number); err != nil {
+			return err
+		}
 	}
 	atts := make([]*posdesk.Attachment, 0, len(list))
 	for _, a := range list {
@@ -144,7 +161,7 @@ func runPacket(e *env, args []string) error {
 	if preset.MaxPages > 0 {
 		limit = i18n.T("%[1]d pages, %[2]s", preset.MaxPages, humanSize(preset.TargetBytes))
 	}
-	fmt.Fprintln(e.Stdout, i18n.T("Wrote %[1]s: %[2]d pages, %[3]s (%[4]d bytes); %[5]s allows %[6]s.", *f.out, res.Pages, humanSize(int64(res.Bytes)), res.Bytes, preset.Title, limit))
+	fmt.Fprintln(e.Stdout, i18n.T("Wrote %[1]s: %[2]d pages, %[3]s (%[4]d bytes); %[5]s allows %[6]s.", *f.out, res.Pages, humanSize(int64(res.Bytes)), res.Bytes, i18n.T(preset.Title), limit))
 	for _, x := range res.Exhibits {
 		if x.Problem != "" {
 			fmt.Fprintln(e.Stdout, i18n.T("Not included: %[1]s (%[2]s).", x.Name, x.ProblemText(e.Lang)))
@@ -152,6 +169,29 @@ func runPacket(e *env, args []string) error {
 	}
 	fmt.Fprintln(e.Stdout, i18n.T("SHA-256 %[1]s recorded on %[2]s.", res.SHA256, inc.Number))
 	return nil
+}
+
+// packetPick returns the attachments named by a list of file numbers ("3,1,2"), in that order.
+func packetPick(all []*posdesk.Attachment, list, number string) ([]*posdesk.Attachment, error) {
+	byID := map[int64]*posdesk.Attachment{}
+	for _, a := range all {
+		byID[a.ID] = a
+	}
+	var out []*posdesk.Attachment
+	seen := map[int64]bool{}
+	for _, part := range strings.Split(list, ",") {
+		part = strings.TrimPrefix(strings.TrimSpace(part), "#")
+		id, err := strconv.ParseInt(part, 10, 64)
+		a := byID[id]
+		if err != nil || a == nil {
+			return nil, posdesk.Invalid("files", "%[1]q is not a file of %[2]s; posdesk incident show %[2]s lists its files with their numbers.", part, number)
+		}
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, a)
+		}
+	}
+	return out, nil
 }
 
 // humanSize formats bytes as "1.4 MB" (1 MB = 1,000,000 bytes, as the presets count).

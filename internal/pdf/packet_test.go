@@ -308,3 +308,28 @@ func TestLongContent(t *testing.T) {
 		}
 	}
 }
+
+// TestNoFullCardNumberAnywhere puts a full card number in every free-text field of a packet:
+// none reaches the PDF.
+func TestNoFullCardNumberAnywhere(t *testing.T) {
+	card := luhnCard("436742")
+	p := fixturePacket(t, pdf.LangBoth)
+	p.Exhibits = p.Exhibits[7:] // the log
+	p.PartyName = "Bank " + card
+	p.Shop.Address = "Road " + card
+	p.Letter.Story, p.Letter.AskDetail, p.Letter.CaseNumber, p.Letter.Signatory = card, card, card, card
+	p.Transactions[0].Settled, p.Transactions[0].MaskedCard = card, card
+	p.Facts = append(p.Facts, pdf.Fact{Label: pdf.Text{En: "Note"}, Value: card})
+	p.StatusHistory[0].Note = card
+	p.Timeline[0].What = card
+	p.Exhibits[0].Caption = card
+	p.Exhibits[0].Original = append(append([]byte(nil), p.Exhibits[0].Original...), []byte("card "+card+"\n")...)
+	res := build(t, p)
+	text := checkPDF(t, res.PDF)
+	if strings.Contains(strings.Join(strings.Fields(text), ""), card) {
+		t.Errorf("full card number in the packet text")
+	}
+	if p.Letter.Story != card {
+		t.Errorf("Build changed the caller's packet")
+	}
+}

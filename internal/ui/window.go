@@ -58,6 +58,10 @@ type Services struct {
 	Backups      posdesk.BackupService // backups (staff.go)
 	Restore      Restorer              // restore from a backup (staff.go)
 	FollowUps    FollowUpService       // Home dashboard and Follow-ups (refunds room)
+	DataFile     string                // the database file, shown in Settings (settings_panes.go)
+	Demo         DemoData              // demo records offered by the first-run wizard (firstrun.go)
+	Packets      PacketBuilder         // evidence packs of incidents (packet.go)
+	Reports      ReportService         // monthly report and CSV exports (reports.go)
 }
 
 // SettingsService reads and writes the shop's settings (key/value text). Writing needs the

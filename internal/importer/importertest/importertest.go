@@ -49,15 +49,26 @@ func Row(i int) (date, clock, kind, card, amount, fee, net, rrn, trace, batch, t
 
 // WriteSettlementCSV writes a settlement statement of rows data rows to w in GBK: a title line,
 // the header, the rows and a 合计 totals row. About 140 bytes per row.
-func WriteSettlementCSV(w io.Writer, rows int) error {
+func WriteSettlementCSV(w io.Writer, rows int) error { return WriteSettlementRange(w, 0, rows) }
+
+// WriteSettlementRange writes a statement holding rows from to to-1 (see Row), so that two files
+// can overlap.
+func WriteSettlementRange(w io.Writer, from, to int) error {
+	return WriteSettlementRanges(w, [2]int{from, to})
+}
+
+// WriteSettlementRanges writes a statement holding the rows of each [from, to) range in turn.
+func WriteSettlementRanges(w io.Writer, ranges ...[2]int) error {
 	enc := transform.NewWriter(w, simplifiedchinese.GBK.NewEncoder())
 	bw := bufio.NewWriterSize(enc, 1<<20)
 	fmt.Fprintf(bw, "晨光便利店 商户交易明细对账单,,,,,,,,,,,,,,\r\n%s\r\n", SettlementHeader)
-	for i := 0; i < rows; i++ {
-		date, clock, kind, card, amount, fee, net, rrn, trace, batch, term := Row(i)
-		if _, err := fmt.Fprintf(bw, "822290070111234,晨光便利店,%s,%s,%s,%s,%s,借记卡,%s,%s,%s,%s,%s,%s,\r\n",
-			term, date, clock, kind, card, amount, fee, net, rrn, trace, batch); err != nil {
-			return err
+	for _, r := range ranges {
+		for i := r[0]; i < r[1]; i++ {
+			date, clock, kind, card, amount, fee, net, rrn, trace, batch, term := Row(i)
+			if _, err := fmt.Fprintf(bw, "822290070111234,晨光便利店,%s,%s,%s,%s,%s,借记卡,%s,%s,%s,%s,%s,%s,\r\n",
+				term, date, clock, kind, card, amount, fee, net, rrn, trace, batch); err != nil {
+				return err
+			}
 		}
 	}
 	fmt.Fprintf(bw, "合计,,,,,,,,,,,,,,\r\n")
