@@ -30,6 +30,7 @@ func newJob(w *Window, guards ...*widget.Button) *job {
 	j.cancel = &widget.Button{Text: i18n.T("Cancel"), Icon: theme.CancelIcon(), OnTapped: j.Cancel}
 	j.progress.Hide()
 	j.cancel.Hide()
+	j.status.Hide()
 	return j
 }
 
@@ -45,14 +46,30 @@ func (j *job) Running() bool { return j.stop != nil }
 func (j *job) Cancel() {
 	if j.stop != nil {
 		j.stop()
-		j.status.SetText(i18n.T("Cancelling…"))
+		j.say(j.status.Importance, i18n.T("Cancelling…"))
 	}
 }
 
 // say shows msg in the status line with importance imp.
 func (j *job) say(imp widget.Importance, msg string) {
 	j.status.Importance = imp
+	j.status.Wrapping = textWrap()
 	j.status.SetText(msg)
+	if msg == "" {
+		j.status.Hide()
+	} else {
+		j.status.Show()
+	}
+}
+
+// textWrap is how long labels wrap in the current language: Chinese breaks between any two
+// characters (word wrapping would break at the only space, e.g. after "POS"), other languages
+// between words.
+func textWrap() fyne.TextWrap {
+	if i18n.Current() == i18n.Chinese {
+		return fyne.TextWrapBreak
+	}
+	return fyne.TextWrapWord
 }
 
 func (j *job) busy(on bool) {

@@ -210,16 +210,16 @@ func NewPacketDialog(w *Window, inc *posdesk.Incident, atts []*posdesk.Attachmen
 	p.pagesBar.TextFormatter = func() string { return p.pagesText() }
 	p.bytesBar = &widget.ProgressBar{Max: 1}
 	p.bytesBar.TextFormatter = func() string { return p.bytesText() }
-	p.meter = &widget.Label{Wrapping: fyne.TextWrapWord}
-	p.meterWarn = &widget.Label{Importance: widget.DangerImportance, Wrapping: fyne.TextWrapWord}
+	p.meter = &widget.Label{Wrapping: textWrap()}
+	p.meterWarn = &widget.Label{Importance: widget.DangerImportance, Wrapping: textWrap()}
 	p.meterWarn.Hide()
 
 	p.preview = container.NewGridWrap(fyne.NewSize(190, 260))
-	p.previewNote = &widget.Label{Text: i18n.T("Build the pack to see its pages here."), Importance: widget.LowImportance, Wrapping: fyne.TextWrapWord}
+	p.previewNote = &widget.Label{Text: i18n.T("Build the pack to see its pages here."), Importance: widget.LowImportance, Wrapping: textWrap()}
 
 	p.progress = &widget.ProgressBar{Max: 1}
 	p.progress.Hide()
-	p.status = &widget.Label{Wrapping: fyne.TextWrapWord}
+	p.status = &widget.Label{Wrapping: textWrap()}
 	p.buildBtn = &widget.Button{Text: i18n.T("Build and preview"), Icon: theme.ViewRefreshIcon(), OnTapped: func() { p.Build(nil) }}
 	p.cancelBtn = &widget.Button{Text: i18n.T("Cancel building"), Icon: theme.CancelIcon(), OnTapped: p.Cancel}
 	p.cancelBtn.Hide()
@@ -416,7 +416,7 @@ func (p *PacketDialog) renderExhibits() {
 	p.exList.RemoveAll()
 	if len(p.exhibits) == 0 {
 		p.exList.Add(&widget.Label{Text: i18n.T("No files are attached to this incident. The pack will hold the letter, the facts and the timeline; attach slips, screenshots or statements on the incident to enclose them."),
-			Importance: widget.LowImportance, Wrapping: fyne.TextWrapWord})
+			Importance: widget.LowImportance, Wrapping: textWrap()})
 		p.exList.Refresh()
 		return
 	}
@@ -691,7 +691,7 @@ func pageTile(ic fyne.Resource, a *posdesk.Attachment, pages, text string) fyne.
 		pic = container.NewGridWrap(fyne.NewSize(170, 170), exhibitThumb(a, 170))
 	}
 	head := &widget.Label{Text: pages, TextStyle: fyne.TextStyle{Bold: true}, Alignment: fyne.TextAlignCenter}
-	return container.NewBorder(head, &widget.Label{Text: text, Wrapping: fyne.TextWrapWord, Alignment: fyne.TextAlignCenter}, nil, nil, pic)
+	return container.NewBorder(head, &widget.Label{Text: text, Wrapping: textWrap(), Alignment: fyne.TextAlignCenter}, nil, nil, pic)
 }
 
 // PreviewNote returns the line above the preview, for tests.

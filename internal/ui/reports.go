@@ -111,7 +111,7 @@ func NewReports(w *Window) *Reports {
 	r.save = &widget.Button{Text: i18n.T("Save…"), Icon: theme.DocumentSaveIcon(), Importance: widget.HighImportance, OnTapped: r.onSave}
 	r.open = &widget.Button{Text: i18n.T("Open in PDF viewer"), Icon: theme.FileApplicationIcon(), OnTapped: r.OpenInViewer}
 	r.summary = &widget.Label{Text: i18n.T("Choose a month and build its report: incidents by kind, cause and terminal, money recovered and written off, and what is still outstanding."),
-		Wrapping: fyne.TextWrapWord}
+		Wrapping: textWrap()}
 	r.job = newJob(w, r.build, r.save, r.open)
 
 	r.exportIncidents = &widget.Button{Text: i18n.T("Export incidents…"), Icon: theme.DownloadIcon(), OnTapped: func() { r.Export(ExportIncidents) }}
@@ -122,7 +122,7 @@ func NewReports(w *Window) *Reports {
 		return &widget.Label{Text: s, TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameSubHeadingText}
 	}
 	note := func(s string) *widget.Label {
-		return &widget.Label{Text: s, Importance: widget.LowImportance, Wrapping: fyne.TextWrapWord}
+		return &widget.Label{Text: s, Importance: widget.LowImportance, Wrapping: textWrap()}
 	}
 	monthly := container.NewVBox(
 		heading(i18n.T("Monthly report")),

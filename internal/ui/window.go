@@ -62,6 +62,7 @@ type Services struct {
 	Demo         DemoData              // demo records offered by the first-run wizard (firstrun.go)
 	Packets      PacketBuilder         // evidence packs of incidents (packet.go)
 	Reports      ReportService         // monthly report and CSV exports (reports.go)
+	Imports      ImportMatcher         // Import & match: statements, reconciliation (imports.go)
 }
 
 // SettingsService reads and writes the shop's settings (key/value text). Writing needs the
