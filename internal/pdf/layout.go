@@ -172,6 +172,9 @@ func coverLetter(d *doc, p *Packet, exs []*exhibit, now time.Time) {
 		if e.caption != "" {
 			line += "  " + e.caption
 		}
+		if e.problem != nil {
+			line += "  " + strings.Join(p.say(func(l catLang) string { return i18n.In(l, "(not included; see the exhibit index)") }), " ")
+		}
 		d.setFont(bodySize - 0.5)
 		d.lines(d.wrap(line, contentW-6), marginL+6, contentW-6, bodySize-0.5, "L")
 	}

@@ -95,7 +95,7 @@ func openPDF(data []byte, deadline time.Time, rebuild bool) (*pdfReader, error) 
 	if len(data) > maxPDFBytes {
 		return nil, pdfErrorf("it is larger than %d MB", maxPDFBytes>>20)
 	}
-	if !bytes.HasPrefix(bytes.TrimLeft(data[:min(len(data), 1024)], "\x00\t\r\n "), []byte("%PDF-")) && bytes.Index(data[:min(len(data), 1024)], []byte("%PDF-")) < 0 {
+	if !bytes.Contains(data[:min(len(data), 1024)], []byte("%PDF-")) {
 		return nil, pdfErrorf("it is not a PDF file")
 	}
 	r := &pdfReader{data: data, xref: map[int]xrefEntry{}, cache: map[int]any{}, deadline: deadline}
