@@ -1,17 +1,23 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
+	"sync"
+	"time"
 	_ "time/tzdata" // shop time zones (Asia/Shanghai...) on machines without a zone database
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/posdesk/posdesk/assets"
 	"github.com/posdesk/posdesk/internal/attach"
+	"github.com/posdesk/posdesk/internal/demo"
 	"github.com/posdesk/posdesk/internal/i18n"
 	"github.com/posdesk/posdesk/internal/posdesk"
 	"github.com/posdesk/posdesk/internal/sqlite"
@@ -40,6 +46,23 @@ func runGUI(args []string, stderr io.Writer) int {
 		fmt.Fprintln(stderr, i18n.Message(err))
 		return 1
 	}
+	// One window per database: a second one says the first is open and closes (a read-only
+	// second window would show the records while the first one is locked).
+	winLock, err := sqlite.LockWindow(path)
+	if err != nil {
+		fmt.Fprintln(stderr, i18n.Message(err))
+		if posdesk.ErrorCode(err) == posdesk.ECONFLICT {
+			alreadyOpen(path)
+		}
+		return 1
+	}
+	defer winLock.Unlock()
+	shared, err := sqlite.LockShared(path)
+	if err != nil {
+		fmt.Fprintln(stderr, i18n.Message(err))
+		return 1
+	}
+	defer func() { shared.Unlock() }()
 	db, err := sqlite.Open(path)
 	if err != nil {
 		fmt.Fprintln(stderr, i18n.Message(err))
@@ -55,14 +78,110 @@ func runGUI(args []string, stderr io.Writer) int {
 	l := ui.StartLang(a.Preferences())
 	i18n.SetLang(l)
 	setFyneLang(l)
-	// Until staff accounts and sign-in exist, the shop has a single owner.
-	user := &posdesk.User{Name: "owner", Role: posdesk.RoleOwner}
+	restorer := &guiRestorer{path: path, db: db, shared: &shared}
+	// Attachments are stamped with the person signed in when they are taken in.
+	var w *ui.Window
 	intake := func(name string, r io.Reader, kind posdesk.AttachmentKind, caption string) (*posdesk.Attachment, error) {
-		return attach.Intake(name, r, attach.Options{Kind: kind, Caption: caption, By: user.Name})
+		by := ""
+		if u := w.User(); u != nil {
+			by = u.Name
+		}
+		return attach.Intake(name, r, attach.Options{Kind: kind, Caption: caption, By: by})
 	}
-	w := ui.NewMainWindow(a, ui.Services{Transactions: db, Settings: db, Incidents: db, Intake: intake}, ui.Config{User: user})
+	services := ui.Services{Transactions: db, Settings: db, Incidents: db, Intake: intake,
+		Staff: db, Audit: db, Backups: db, Restore: restorer, FollowUps: db,
+		DataFile: path, Demo: &demoData{path: path, now: time.Now, n: demo.DefaultTransactions},
+		Packets: newGUIPackets(db, time.Now, time.Local), Reports: &guiReports{db: db, now: time.Now, loc: time.Local},
+		Imports: newGUIImports(db, path, time.Now, time.Local)}
+	// Nobody is signed in until the gate lets them in (first run: the owner is created).
+	w = ui.NewMainWindow(a, services, ui.Config{})
+	gate := ui.NewGate(w)
+	gate.StartSetup() // a new shop gets the first-run wizard (firstrun.go)
+	ui.WarnDataPlace(w)
+	gate.Run()
+	defer gate.Close()
+	stop := autoBackups(db, restorer)
+	defer stop()
+	// Refund reminders: a desktop notification at start and once a day while posdesk is open.
+	applyReminderDays(db)
+	stopReminders := w.StartReminders(10 * time.Minute)
+	defer stopReminders()
 	w.ShowAndRun()
 	return 0
+}
+
+// alreadyOpen shows a small window saying posdesk is open on path elsewhere.
+func alreadyOpen(path string) {
+	a := app.NewWithID(AppID)
+	a.Settings().SetTheme(ui.NewTheme())
+	i18n.SetLang(ui.StartLang(a.Preferences()))
+	w := a.NewWindow(i18n.T("posdesk"))
+	msg := i18n.T("posdesk is already open on %s in another window (it may be minimised or locked). Use that window.", path)
+	w.SetContent(container.NewPadded(container.NewVBox(&widget.Label{Text: msg, Wrapping: fyne.TextWrapWord},
+		container.NewCenter(&widget.Button{Text: i18n.T("Close"), OnTapped: a.Quit}))))
+	w.Resize(fyne.NewSize(480, 160))
+	w.ShowAndRun()
+}
+
+// autoBackups takes the daily automatic backup now and then every hour (a backup already taken
+// today is not repeated) until stop is called. Failures go to the log.
+func autoBackups(db *sqlite.DB, r *guiRestorer) (stop func()) {
+	done := make(chan struct{})
+	run := func() {
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		if r.closed {
+			return
+		}
+		if _, _, err := db.AutoBackup(context.Background()); err != nil {
+			logError(err)
+		}
+	}
+	go func() {
+		run()
+		t := time.NewTicker(time.Hour)
+		defer t.Stop()
+		for {
+			select {
+			case <-t.C:
+				run()
+			case <-done:
+				return
+			}
+		}
+	}()
+	return func() { close(done) }
+}
+
+// guiRestorer restores a backup from the window (ui.Restorer): checks first with everything
+// open, then closes the database and its shared lock and restores; the window then closes.
+type guiRestorer struct {
+	path   string
+	db     *sqlite.DB
+	shared **sqlite.InstanceLock
+	mu     sync.Mutex // keeps the automatic backup and the restore apart
+	closed bool
+}
+
+// Restore implements ui.Restorer.
+func (r *guiRestorer) Restore(ctx context.Context, file string) (string, bool, error) {
+	if err := r.db.Authorize(ctx, posdesk.ActRestore); err != nil {
+		return "", false, err
+	}
+	if _, err := sqlite.VerifyBackup(ctx, file); err != nil {
+		return "", false, err
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.closed = true
+	r.db.Close()
+	(*r.shared).Unlock()
+	res, err := sqlite.Restore(ctx, r.path, file, time.Now())
+	if err != nil {
+		logError(err)
+		return "", true, err
+	}
+	return res.Previous, true, nil
 }
 
 // setFyneLang makes Fyne's built-in strings use l. Fyne picks its locale from the environment

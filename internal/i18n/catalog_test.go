@@ -15,6 +15,7 @@ import (
 
 	"github.com/posdesk/posdesk/assets"
 	"github.com/posdesk/posdesk/internal/i18n"
+	"github.com/posdesk/posdesk/internal/posdesk"
 )
 
 // formatArg maps the translating functions to the position of their format argument.
@@ -129,3 +130,11 @@ func TestTranslationsKeepVerbs(t *testing.T) {
 }
 
 func TestMain(m *testing.M) { os.Exit(m.Run()) }
+
+func TestMessageTranslatesLabels(t *testing.T) {
+	err := posdesk.Invalid("trace", "%s must be digits only (you entered %q).", "Trace number", "12a")
+	got := i18n.MessageIn(i18n.Chinese, err)
+	if !strings.HasPrefix(got, "凭证号") || !strings.Contains(got, `"12a"`) {
+		t.Errorf("got %q, want the label translated and the value kept", got)
+	}
+}

@@ -108,8 +108,11 @@ func Has(lang Lang, format string) bool {
 // generic message for anything else.
 func Message(err error) string { return MessageIn(Current(), err) }
 
-// MessageIn is Message in lang.
-func MessageIn(lang Lang, err error) string {
+// MessageIn is Message in lang. Card numbers quoted in the message (a value typed into the wrong
+// field) are masked.
+func MessageIn(lang Lang, err error) string { return posdesk.MaskText(messageIn(lang, err)) }
+
+func messageIn(lang Lang, err error) string {
 	if err == nil {
 		return ""
 	}
@@ -117,15 +120,33 @@ func MessageIn(lang Lang, err error) string {
 	if errors.As(err, &es) {
 		lines := make([]string, len(es))
 		for i, e := range es {
-			lines[i] = In(lang, e.Format, e.Args...)
+			lines[i] = In(lang, e.Format, labels(lang, e.Args)...)
 		}
 		return strings.Join(lines, "\n")
 	}
 	var e *posdesk.Error
 	if errors.As(err, &e) {
-		return In(lang, e.Format, e.Args...)
+		return In(lang, e.Format, labels(lang, e.Args)...)
 	}
 	return In(lang, posdesk.Internal(err).Format)
+}
+
+// labels translates the string arguments of a message that are themselves catalog entries (field
+// labels such as "Trace number" passed to a shared format), so a message never mixes languages.
+// Values the user typed are not catalog entries and stay as they are.
+func labels(lang Lang, args []any) []any {
+	if lang == English {
+		return args
+	}
+	out := make([]any, len(args))
+	for i, a := range args {
+		if s, ok := a.(string); ok && Has(lang, s) {
+			out[i] = Lookup(lang, s)
+			continue
+		}
+		out[i] = a
+	}
+	return out
 }
 
 var (

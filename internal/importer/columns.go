@@ -210,6 +210,12 @@ var totalsWords = []string{"合计", "总计", "小计", "汇总", "共计", "�
 
 // isTotalsCell reports whether a row whose first non-empty cell is s is a totals row.
 func isTotalsCell(s string) bool {
+	if s == "" {
+		return false
+	}
+	if c := s[0]; c < 0x80 && c != 'T' && c != 't' && c != 'S' && c != 's' && c != 'G' && c != 'g' && c != ' ' {
+		return false // digits and the like: a data row (fast path)
+	}
 	n := normHeader(s)
 	for _, w := range totalsWords {
 		if strings.HasPrefix(n, w) {

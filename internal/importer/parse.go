@@ -18,7 +18,7 @@ func ParseAmount(s, currency string) (posdesk.Money, error) {
 		currency = posdesk.DefaultCurrency
 	}
 	s = cleanCell(s)
-	if m, ok := fastAmount(s, currency); ok && m.Amount.Abs().Cmp(maxAmount) < 0 {
+	if m, ok := fastAmount(s, currency); ok {
 		return m, nil
 	}
 	neg := false
@@ -79,8 +79,8 @@ func fastAmount(s, currency string) (posdesk.Money, bool) {
 	if frac < 0 {
 		frac = 0
 	}
-	if int32(frac) > exp {
-		return posdesk.Money{}, false // let ParseMoney decide about extra zeros
+	if int32(frac) > exp || digits-frac > 15 {
+		return posdesk.Money{}, false // let ParseMoney decide about extra zeros and huge amounts
 	}
 	for f := int32(frac); f < exp; f++ {
 		v *= 10
@@ -103,11 +103,14 @@ const (
 
 // ParseDate parses a calendar date as exports write it: 2026-09-14, 2026/9/14, 2026.09.14,
 // 20260914, 2026年9月14日, 14/09/2026 (see DateOrder), an Excel serial day number (46279), with
-// full-width digits allowed and any time of day after it ignored. The result is the date at 00:00
-// UTC. The error is EINVALID on field "date".
-func ParseDate(s string, order DateOrder) (time.Time, error) {
+// full-width digits allowed and any time of day after it ignored. The error is EINVALID on field
+// "date".
+func ParseDate(s string, order DateOrder) (posdesk.Date, error) {
 	d, _, _, err := parseDateTimeCell(s, order)
-	return d, err
+	if err != nil {
+		return posdesk.Date{}, err
+	}
+	return posdesk.DateOf(d, time.UTC), nil
 }
 
 // ParseClock parses a time of day: 08:30:00, 8:30, 083000, 0830, 08:30:00.123, 8:30 PM, 下午3:05.
@@ -225,7 +228,7 @@ func parseDateOnly(s string, order DateOrder) (time.Time, bool) {
 			return ymd(s[:4], s[4:6], s[6:8])
 		case 5: // Excel serial day number (days since 1899-12-30)
 			n, _ := strconv.Atoi(s)
-			if n < 20000 || n > 80000 {
+			if n < 25569 || n > 80000 { // 1970-01-01 to 2119: the years ymd accepts
 				return time.Time{}, false
 			}
 			return time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC).AddDate(0, 0, n), true
@@ -431,6 +434,9 @@ func normDigits(s string) string {
 // cleanCell trims a cell and removes what spreadsheets add to keep text as text: ="000123",
 // a leading apostrophe, surrounding tabs.
 func cleanCell(s string) string {
+	if n := len(s); n > 0 && s[0] > ' ' && s[n-1] > ' ' && s[0] != '=' && s[0] != '\'' && s[0] != '`' && s[0] < 0x80 && s[n-1] < 0x80 {
+		return s // nothing to trim (fast path)
+	}
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return s

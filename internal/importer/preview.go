@@ -31,7 +31,7 @@ func ReadPreview(r io.Reader, opts Options, n int) (*Preview, error) {
 		return nil, err
 	}
 	p := &Preview{Mapping: rd.Mapping()}
-	cardCol := rd.col[fieldIndex[FieldCard]] - 1
+	cardCol := rd.col[idCard] - 1
 	for len(p.Rows) < n {
 		rec, err := rd.Next()
 		if errors.Is(err, io.EOF) {

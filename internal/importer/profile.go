@@ -79,6 +79,42 @@ var allFields = []Field{
 	FieldDirection, FieldNote,
 }
 
+// fieldID indexes allFields, for the reader's per-row look-ups.
+type fieldID int
+
+// The index of each field in allFields.
+const (
+	idMerchant fieldID = iota
+	idMerchantName
+	idStore
+	idTerminal
+	idBatch
+	idTrace
+	idRRN
+	idAuth
+	idCard
+	idCardType
+	idIssuer
+	idScheme
+	idKind
+	idStatus
+	idChannel
+	idAmount
+	idFee
+	idNet
+	idCurrency
+	idDate
+	idTime
+	idSettleDate
+	idDescription
+	idCounterparty
+	idCredit
+	idDebit
+	idBalance
+	idDirection
+	idNote
+)
+
 // Fields returns every field a profile may map, in a stable order.
 func Fields() []Field { return slices.Clone(allFields) }
 
@@ -221,5 +257,13 @@ const numFields = 29
 func init() {
 	if len(allFields) != numFields {
 		panic("importer: numFields out of date")
+	}
+	if allFields[idMerchant] != FieldMerchant || allFields[idCard] != FieldCard || allFields[idAmount] != FieldAmount || allFields[idNote] != FieldNote {
+		panic("importer: field IDs out of order")
+	}
+	for i, f := range allFields {
+		if fieldIndex[f] != i {
+			panic("importer: field " + string(f) + " out of order")
+		}
 	}
 }

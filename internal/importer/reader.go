@@ -15,6 +15,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"hash"
+	"hash/maphash"
 	"io"
 	"iter"
 	"path/filepath"
@@ -76,11 +77,15 @@ type Reader struct {
 	mapp Mapping
 	col  [numFields]int // column index +1 per field index, 0 when unmapped
 
-	queue      [][]string
-	queueLines []int
-	headerNorm string
+	queue       [][]string
+	queueLines  []int
+	headerNorm  string
+	headerFirst string                      // the header's first non-empty cell, cleaned
+	kinds       map[string]posdesk.TxKind   // kind cells already parsed ("" when unknown)
+	statuses    map[string]posdesk.TxStatus // status cells already parsed
 
-	seen     map[uint64]uint32
+	seen     occurrences
+	seed     maphash.Seed
 	fp       []byte
 	last     []string // the cells of the last data row (for previews)
 	lastLine int
@@ -108,7 +113,7 @@ func NewReader(r io.Reader, opts Options) (*Reader, error) {
 		currency: opts.Currency,
 		profile:  opts.Profile,
 		raw:      sha256.New(),
-		seen:     map[uint64]uint32{},
+		seed:     maphash.MakeSeed(),
 	}
 	if rd.name == "." || rd.name == "" {
 		rd.name = "-"
@@ -268,6 +273,12 @@ func (r *Reader) findHeader(delim string) error {
 	r.queue = recs[best+1:]
 	r.queueLines = lines[best+1:]
 	r.headerNorm = joinNorm(header)
+	for _, h := range header {
+		if h = cleanCell(h); h != "" {
+			r.headerFirst = h
+			break
+		}
+	}
 
 	m := Mapping{Encoding: r.dec.Encoding(), Delimiter: delim, HeaderLine: lines[best], Columns: map[Field]int{}}
 	for i, h := range header {
@@ -442,11 +453,17 @@ const (
 func (r *Reader) classify(rec []string) rowClass {
 	first, nonEmpty := "", 0
 	for _, c := range rec {
-		if c = cleanCell(c); c != "" {
-			if nonEmpty == 0 {
-				first = c
+		if len(c) == 0 || (len(c) < 8 && strings.TrimSpace(c) == "") {
+			continue
+		}
+		if nonEmpty == 0 {
+			if first = cleanCell(c); first == "" {
+				continue
 			}
-			nonEmpty++
+		}
+		nonEmpty++
+		if nonEmpty > 1 {
+			break
 		}
 	}
 	switch {
@@ -458,7 +475,7 @@ func (r *Reader) classify(rec []string) rowClass {
 		if _, err := ParseAmount(first, r.currency); err != nil {
 			return rowNote
 		}
-	case joinNorm(rec) == r.headerNorm:
+	case first == r.headerFirst && joinNorm(rec) == r.headerNorm:
 		return rowHeader
 	}
 	return rowData
@@ -485,15 +502,15 @@ func joinNorm(rec []string) string {
 func slicesClone(s []string) []string { return append([]string(nil), s...) }
 
 // cell returns the cleaned cell of field f, or "".
-func (r *Reader) cell(rec []string, f Field) string {
-	i := r.col[fieldIndex[f]] - 1
+func (r *Reader) cell(rec []string, f fieldID) string {
+	i := r.col[f] - 1
 	if i < 0 || i >= len(rec) {
 		return ""
 	}
 	return cleanCell(rec[i])
 }
 
-func (r *Reader) has(f Field) bool { return r.col[fieldIndex[f]] > 0 }
+func (r *Reader) has(f fieldID) bool { return r.col[f] > 0 }
 
 // rowErr builds the row error of a field from a parse error.
 func rowErr(line int, f Field, err error) error {
@@ -524,8 +541,9 @@ func pad6(s string) string {
 	return s
 }
 
-func (r *Reader) amount(rec []string, line int, f Field, required bool) (posdesk.Money, error) {
-	s := r.cell(rec, f)
+func (r *Reader) amount(rec []string, line int, id fieldID, required bool) (posdesk.Money, error) {
+	s := r.cell(rec, id)
+	f := allFields[id]
 	if s == "" || s == "-" || s == "--" || s == "—" {
 		if required {
 			return posdesk.Money{}, posdesk.RowError{Line: line, Field: string(f), Err: posdesk.Invalid(string(f), "Column %s is empty; every row needs an amount.", r.mapp.Column(f))}
@@ -540,7 +558,7 @@ func (r *Reader) amount(rec []string, line int, f Field, required bool) (posdesk
 }
 
 func (r *Reader) when(rec []string, line int) (time.Time, error) {
-	date, clock := r.cell(rec, FieldDate), r.cell(rec, FieldTime)
+	date, clock := r.cell(rec, idDate), r.cell(rec, idTime)
 	if p := r.profile; p != nil && len(p.DateLayouts) > 0 && date != "" {
 		for _, l := range p.DateLayouts {
 			t, err := time.ParseInLocation(l, date, r.loc)
@@ -570,18 +588,77 @@ func (r *Reader) when(rec []string, line int) (time.Time, error) {
 }
 
 func (r *Reader) kind(rec []string, line int, amount posdesk.Money) (posdesk.TxKind, error) {
-	if !r.has(FieldKind) || r.cell(rec, FieldKind) == "" {
+	if !r.has(idKind) || r.cell(rec, idKind) == "" {
 		if amount.IsNegative() {
 			return posdesk.KindRefund, nil
 		}
 		return posdesk.KindSale, nil
 	}
-	s := r.cell(rec, FieldKind)
-	k, ok := ParseKind(s)
+	s := r.cell(rec, idKind)
+	k, ok := r.memoKind(s)
 	if !ok {
 		return "", posdesk.RowError{Line: line, Field: string(FieldKind), Err: posdesk.Invalid(string(FieldKind), "Transaction type %q is not known; posdesk reads 消费/SALE, 撤销/VOID, 退货/REFUND, 冲正/REVERSAL, 预授权/PREAUTH and 预授权完成/COMPLETION.", posdesk.MaskText(s))}
 	}
 	return k, nil
+}
+
+// memoKind is ParseKind remembering the few distinct cells a file has.
+func (r *Reader) memoKind(s string) (posdesk.TxKind, bool) {
+	if k, ok := r.kinds[s]; ok {
+		return k, k != ""
+	}
+	k, ok := ParseKind(s)
+	if r.kinds == nil {
+		r.kinds = map[string]posdesk.TxKind{}
+	}
+	if len(r.kinds) < 256 {
+		r.kinds[strings.Clone(s)] = k
+	}
+	return k, ok
+}
+
+// memoStatus is ParseStatus remembering the few distinct cells a file has.
+func (r *Reader) memoStatus(s string) (posdesk.TxStatus, bool) {
+	if v, ok := r.statuses[s]; ok {
+		return v, v != ""
+	}
+	v, ok := ParseStatus(s)
+	if r.statuses == nil {
+		r.statuses = map[string]posdesk.TxStatus{}
+	}
+	if len(r.statuses) < 256 {
+		r.statuses[strings.Clone(s)] = v
+	}
+	return v, ok
+}
+
+// appendMinor appends m as an integer count of minor units: the canonical form for
+// fingerprints, whatever the file wrote ("58", "58.00", "¥58").
+func appendMinor(b []byte, m posdesk.Money) []byte {
+	exp, ok := posdesk.MinorUnits(m.Currency)
+	if !ok {
+		exp = 2
+	}
+	shift := m.Amount.Exponent() + exp
+	if shift >= 0 && shift <= 4 && m.Amount.NumDigits() <= 14 {
+		v := m.Amount.CoefficientInt64()
+		for ; shift > 0; shift-- {
+			v *= 10
+		}
+		return strconv.AppendInt(b, v, 10)
+	}
+	return strconv.AppendInt(b, m.Minor(), 10)
+}
+
+// appendDate appends d as yyyymmdd.
+func appendDate(b []byte, d posdesk.Date) []byte {
+	return strconv.AppendInt(b, int64(d.Year*10000+int(d.Month)*100+d.Day), 10)
+}
+
+// appendField appends a separator and s.
+func appendField(b []byte, s string) []byte {
+	b = append(b, 0x1f)
+	return append(b, s...)
 }
 
 // signed returns m with the sign of the money's direction for kind: refunds, voids and reversals
@@ -597,7 +674,7 @@ func signed(kind posdesk.TxKind, m posdesk.Money) posdesk.Money {
 }
 
 func (r *Reader) card(rec []string, line int) (string, error) {
-	s := r.cell(rec, FieldCard)
+	s := r.cell(rec, idCard)
 	c, err := posdesk.MaskCard(s)
 	if err != nil {
 		return "", rowErr(line, FieldCard, err)
@@ -615,34 +692,42 @@ func (r *Reader) parse(rec []string, line int) (*Record, error) {
 	return r.parsePOS(rec, line)
 }
 
+// settlementRecord allocates a Record and its line together.
+type settlementRecord struct {
+	rec  Record
+	line posdesk.SettlementLine
+}
+
 func (r *Reader) parseSettlement(rec []string, line int) (*Record, error) {
-	s := &posdesk.SettlementLine{
-		MerchantID: ident(r.cell(rec, FieldMerchant)),
-		TerminalID: ident(r.cell(rec, FieldTerminal)),
-		Batch:      pad6(ident(r.cell(rec, FieldBatch))),
-		Trace:      pad6(ident(r.cell(rec, FieldTrace))),
-		RRN:        ident(r.cell(rec, FieldRRN)),
-		AuthCode:   ident(r.cell(rec, FieldAuth)),
-		CardType:   posdesk.MaskText(r.cell(rec, FieldCardType)),
-		Issuer:     posdesk.MaskText(r.cell(rec, FieldIssuer)),
+	sr := &settlementRecord{}
+	s := &sr.line
+	*s = posdesk.SettlementLine{
+		MerchantID: ident(r.cell(rec, idMerchant)),
+		TerminalID: ident(r.cell(rec, idTerminal)),
+		Batch:      pad6(ident(r.cell(rec, idBatch))),
+		Trace:      pad6(ident(r.cell(rec, idTrace))),
+		RRN:        ident(r.cell(rec, idRRN)),
+		AuthCode:   ident(r.cell(rec, idAuth)),
+		CardType:   posdesk.MaskText(r.cell(rec, idCardType)),
+		Issuer:     posdesk.MaskText(r.cell(rec, idIssuer)),
 		Line:       line,
 	}
 	var err error
 	if s.Card, err = r.card(rec, line); err != nil {
 		return nil, err
 	}
-	amountField := FieldAmount
-	if !r.has(FieldAmount) {
-		amountField = FieldNet
+	amountField := idAmount
+	if !r.has(idAmount) {
+		amountField = idNet
 	}
 	if s.Amount, err = r.amount(rec, line, amountField, true); err != nil {
 		return nil, err
 	}
-	if s.Fee, err = r.amount(rec, line, FieldFee, false); err != nil {
+	if s.Fee, err = r.amount(rec, line, idFee, false); err != nil {
 		return nil, err
 	}
-	if r.has(FieldNet) && r.cell(rec, FieldNet) != "" {
-		if s.Net, err = r.amount(rec, line, FieldNet, true); err != nil {
+	if r.has(idNet) && r.cell(rec, idNet) != "" {
+		if s.Net, err = r.amount(rec, line, idNet, true); err != nil {
 			return nil, err
 		}
 	} else {
@@ -655,68 +740,67 @@ func (r *Reader) parseSettlement(rec []string, line int) (*Record, error) {
 	if s.Time, err = r.when(rec, line); err != nil {
 		return nil, err
 	}
-	if sd := r.cell(rec, FieldSettleDate); sd != "" {
+	if sd := r.cell(rec, idSettleDate); sd != "" {
 		d, err := ParseDate(sd, r.order)
 		if err != nil {
 			return nil, rowErr(line, FieldSettleDate, err)
 		}
 		s.SettleDate = d
 	} else {
-		y, m, d := s.Time.In(r.loc).Date()
-		s.SettleDate = time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+		s.SettleDate = posdesk.DateOf(s.Time, r.loc)
 	}
-	b := r.fp[:0]
-	b = append(b, 's')
-	for _, v := range []string{s.MerchantID, s.TerminalID, s.Batch, s.Trace, s.RRN, s.AuthCode, s.Card, s.CardType, s.Issuer, string(s.Kind), s.Amount.Plain(), s.Fee.Plain(), s.Net.Plain()} {
-		b = append(b, 0x1f)
-		b = append(b, v...)
+	b := append(r.fp[:0], 's')
+	for _, v := range [...]string{s.MerchantID, s.TerminalID, s.Batch, s.Trace, s.RRN, s.AuthCode, s.Card, s.CardType, s.Issuer, string(s.Kind)} {
+		b = appendField(b, v)
 	}
-	b = append(b, 0x1f)
-	b = strconv.AppendInt(b, s.Time.UnixNano(), 10)
-	b = append(b, 0x1f)
-	b = s.SettleDate.AppendFormat(b, time.DateOnly)
+	b = appendMinor(append(b, 0x1f), s.Amount)
+	b = appendMinor(append(b, 0x1f), s.Fee)
+	b = appendMinor(append(b, 0x1f), s.Net)
+	b = strconv.AppendInt(append(b, 0x1f), s.Time.UnixNano(), 10)
+	b = appendDate(append(b, 0x1f), s.SettleDate)
 	s.Fingerprint = r.fingerprint(b)
-	return &Record{Line: line, Settlement: s}, nil
+	sr.rec = Record{Line: line, Settlement: s}
+	return &sr.rec, nil
 }
 
 func (r *Reader) parseBank(rec []string, line int) (*Record, error) {
 	bl := &posdesk.BankLine{
-		Description:  posdesk.MaskText(r.cell(rec, FieldDescription)),
-		Counterparty: posdesk.MaskText(r.cell(rec, FieldCounterparty)),
+		Description:  posdesk.MaskText(r.cell(rec, idDescription)),
+		Counterparty: posdesk.MaskText(r.cell(rec, idCounterparty)),
 		Line:         line,
 	}
 	var err error
-	date := r.cell(rec, FieldDate)
+	date := r.cell(rec, idDate)
 	if date == "" {
-		date = r.cell(rec, FieldTime)
+		date = r.cell(rec, idTime)
 	}
 	if bl.Date, err = ParseDate(date, r.order); err != nil {
 		return nil, rowErr(line, FieldDate, err)
 	}
-	if r.has(FieldCredit) || r.has(FieldDebit) {
-		if bl.Credit, err = r.amount(rec, line, FieldCredit, false); err != nil {
+	if r.has(idCredit) || r.has(idDebit) {
+		if bl.Credit, err = r.amount(rec, line, idCredit, false); err != nil {
 			return nil, err
 		}
-		if bl.Debit, err = r.amount(rec, line, FieldDebit, false); err != nil {
+		if bl.Debit, err = r.amount(rec, line, idDebit, false); err != nil {
 			return nil, err
 		}
 		if bl.Debit.IsNegative() {
 			bl.Debit = bl.Debit.Neg()
 		}
 	} else {
-		amt, err := r.amount(rec, line, FieldAmount, true)
+		amt, err := r.amount(rec, line, idAmount, true)
 		if err != nil {
 			return nil, err
 		}
 		out := amt.IsNegative()
-		if d := normValue(r.cell(rec, FieldDirection)); d != "" {
+		if d := normValue(r.cell(rec, idDirection)); d != "" {
 			switch d {
 			case "借", "支", "支出", "借方", "dr", "d", "debit", "out", "-":
 				out = true
 			case "贷", "收", "收入", "贷方", "cr", "c", "credit", "in", "+":
 				out = false
 			default:
-				return nil, posdesk.RowError{Line: line, Field: string(FieldDirection), Err: posdesk.Invalid(string(FieldDirection), "Direction %q is not known; use 借/贷, 支出/收入 or DR/CR.", posdesk.MaskText(r.cell(rec, FieldDirection)))}
+				return nil, posdesk.RowError{Line: line, Field: string(FieldDirection), Err: posdesk.Invalid(string(FieldDirection), "Direction %q is not known; use 借/贷, 支出/收入 or DR/CR.", posdesk.MaskText(r.cell(rec, idDirection)))}
 			}
 		}
 		zeroM := posdesk.Money{Amount: zero, Currency: r.currency}
@@ -729,29 +813,30 @@ func (r *Reader) parseBank(rec []string, line int) (*Record, error) {
 			bl.Credit, bl.Debit = amt, zeroM
 		}
 	}
-	if bl.Balance, err = r.amount(rec, line, FieldBalance, false); err != nil {
+	if bl.Balance, err = r.amount(rec, line, idBalance, false); err != nil {
 		return nil, err
 	}
-	b := r.fp[:0]
-	b = append(b, 'b')
-	for _, v := range []string{bl.Date.Format(time.DateOnly), bl.Description, bl.Counterparty, bl.Credit.Plain(), bl.Debit.Plain(), bl.Balance.Plain()} {
-		b = append(b, 0x1f)
-		b = append(b, v...)
-	}
+	b := append(r.fp[:0], 'b')
+	b = appendDate(append(b, 0x1f), bl.Date)
+	b = appendField(b, bl.Description)
+	b = appendField(b, bl.Counterparty)
+	b = appendMinor(append(b, 0x1f), bl.Credit)
+	b = appendMinor(append(b, 0x1f), bl.Debit)
+	b = appendMinor(append(b, 0x1f), bl.Balance)
 	bl.Fingerprint = r.fingerprint(b)
 	return &Record{Line: line, Bank: bl}, nil
 }
 
 func (r *Reader) parsePOS(rec []string, line int) (*Record, error) {
 	t := &posdesk.Transaction{
-		Merchant: ident(r.cell(rec, FieldMerchant)),
-		Terminal: ident(r.cell(rec, FieldTerminal)),
-		Batch:    pad6(ident(r.cell(rec, FieldBatch))),
-		Trace:    pad6(ident(r.cell(rec, FieldTrace))),
-		RRN:      ident(r.cell(rec, FieldRRN)),
-		AuthCode: ident(r.cell(rec, FieldAuth)),
-		Scheme:   posdesk.MaskText(r.cell(rec, FieldScheme)),
-		Note:     posdesk.MaskText(r.cell(rec, FieldNote)),
+		Merchant: ident(r.cell(rec, idMerchant)),
+		Terminal: ident(r.cell(rec, idTerminal)),
+		Batch:    pad6(ident(r.cell(rec, idBatch))),
+		Trace:    pad6(ident(r.cell(rec, idTrace))),
+		RRN:      ident(r.cell(rec, idRRN)),
+		AuthCode: ident(r.cell(rec, idAuth)),
+		Scheme:   posdesk.MaskText(r.cell(rec, idScheme)),
+		Note:     posdesk.MaskText(r.cell(rec, idNote)),
 		Source:   posdesk.SourceImport,
 		Status:   posdesk.StatusApproved,
 		Channel:  posdesk.ChannelUnknownCard,
@@ -760,7 +845,7 @@ func (r *Reader) parsePOS(rec []string, line int) (*Record, error) {
 	if t.Card, err = r.card(rec, line); err != nil {
 		return nil, err
 	}
-	amount, err := r.amount(rec, line, FieldAmount, true)
+	amount, err := r.amount(rec, line, idAmount, true)
 	if err != nil {
 		return nil, err
 	}
@@ -774,14 +859,14 @@ func (r *Reader) parsePOS(rec []string, line int) (*Record, error) {
 		amount = amount.Neg()
 	}
 	t.Amount = amount
-	if s := r.cell(rec, FieldStatus); s != "" {
-		st, ok := ParseStatus(s)
+	if s := r.cell(rec, idStatus); s != "" {
+		st, ok := r.memoStatus(s)
 		if !ok {
 			return nil, posdesk.RowError{Line: line, Field: string(FieldStatus), Err: posdesk.Invalid(string(FieldStatus), "Status %q is not known; posdesk reads 成功/APPROVED, 失败/FAILED, 拒绝/DECLINED, 超时/TIMEOUT and 已冲正/REVERSED.", posdesk.MaskText(s))}
 		}
 		t.Status = st
 	}
-	for _, f := range []Field{FieldChannel, FieldCardType} {
+	for _, f := range []fieldID{idChannel, idCardType} {
 		if c, ok := ParseChannel(r.cell(rec, f)); ok {
 			t.Channel = c
 			break
@@ -796,14 +881,12 @@ func (r *Reader) parsePOS(rec []string, line int) (*Record, error) {
 		errors.As(err, &e)
 		return nil, posdesk.RowError{Line: line, Field: e.Field, Err: e}
 	}
-	b := r.fp[:0]
-	b = append(b, 'p')
-	for _, v := range []string{t.Merchant, t.Terminal, t.Batch, t.Trace, t.RRN, t.AuthCode, t.Scheme, t.Card, string(t.Kind), string(t.Channel), string(t.Status), t.Amount.Plain(), t.Note} {
-		b = append(b, 0x1f)
-		b = append(b, v...)
+	b := append(r.fp[:0], 'p')
+	for _, v := range [...]string{t.Merchant, t.Terminal, t.Batch, t.Trace, t.RRN, t.AuthCode, t.Scheme, t.Card, string(t.Kind), string(t.Channel), string(t.Status), t.Note} {
+		b = appendField(b, v)
 	}
-	b = append(b, 0x1f)
-	b = strconv.AppendInt(b, t.Time.UnixNano(), 10)
+	b = appendMinor(append(b, 0x1f), t.Amount)
+	b = strconv.AppendInt(append(b, 0x1f), t.Time.UnixNano(), 10)
 	return &Record{Line: line, POS: &posdesk.POSLine{Tx: t, Line: line, Fingerprint: r.fingerprint(b)}}, nil
 }
 
@@ -811,16 +894,58 @@ func (r *Reader) parsePOS(rec []string, line int) (*Record, error) {
 // seen before it in this file, so that identical legitimate rows keep distinct fingerprints and a
 // re-import of the same file yields the same ones.
 func (r *Reader) fingerprint(b []byte) string {
+	n := r.seen.add(maphash.Bytes(r.seed, b))
+	b = binary.AppendUvarint(append(b, 0x1e), uint64(n))
 	r.fp = b
-	base := sha256.Sum256(b)
-	key := binary.LittleEndian.Uint64(base[:8])
-	n := r.seen[key]
-	r.seen[key] = n + 1
-	var buf [sha256.Size + binary.MaxVarintLen32]byte
-	copy(buf[:], base[:])
-	k := binary.PutUvarint(buf[sha256.Size:], uint64(n))
-	sum := sha256.Sum256(buf[:sha256.Size+k])
+	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
+}
+
+// occurrences counts how often each 64-bit row hash was seen: an open-addressing table of the
+// hashes (one probe for most rows, 16 bytes a row at most) plus a small map for the repeats.
+type occurrences struct {
+	slots   []uint64
+	n       int
+	repeats map[uint64]uint32
+}
+
+// add records h and returns how many times it was seen before.
+func (o *occurrences) add(h uint64) uint32 {
+	h |= 1 // 0 marks an empty slot
+	if 2*(o.n+1) > len(o.slots) {
+		o.grow()
+	}
+	mask := uint64(len(o.slots) - 1)
+	for i := h & mask; ; i = (i + 1) & mask {
+		switch o.slots[i] {
+		case 0:
+			o.slots[i] = h
+			o.n++
+			return 0
+		case h:
+			if o.repeats == nil {
+				o.repeats = map[uint64]uint32{}
+			}
+			o.repeats[h]++
+			return o.repeats[h]
+		}
+	}
+}
+
+func (o *occurrences) grow() {
+	old := o.slots
+	o.slots = make([]uint64, max(1024, 2*len(old)))
+	mask := uint64(len(o.slots) - 1)
+	for _, h := range old {
+		if h == 0 {
+			continue
+		}
+		i := h & mask
+		for o.slots[i] != 0 {
+			i = (i + 1) & mask
+		}
+		o.slots[i] = h
+	}
 }
 
 // SettlementLines yields the lines of a settlement statement: (line, nil) for each good row,

@@ -125,7 +125,7 @@ func TestReadSamples(t *testing.T) {
 		}
 		s := recs[0].Settlement
 		if s.MerchantID != "822290070111234" || s.CardType != "借记卡" || s.Fee.Plain() != "0.47" || s.Net.Plain() != "123.53" ||
-			s.SettleDate.Format(time.DateOnly) != "2026-09-14" || s.Time.Format(time.RFC3339) != "2026-09-14T00:30:00Z" {
+			s.SettleDate.String() != "2026-09-14" || s.Time.Format(time.RFC3339) != "2026-09-14T00:30:00Z" {
 			t.Errorf("first line = %+v", s)
 		}
 	})
@@ -138,7 +138,7 @@ func TestReadSamples(t *testing.T) {
 			t.Fatalf("rows = %d, errors %v", len(recs), errs)
 		}
 		b := recs[0].Bank
-		if b.Date.Format(time.DateOnly) != "2026-09-15" || b.Credit.Plain() != "39950.45" || !b.Debit.IsZero() ||
+		if b.Date.String() != "2026-09-15" || b.Credit.Plain() != "39950.45" || !b.Debit.IsZero() ||
 			b.Balance.Plain() != "89950.45" || b.Description != "POS清算入账" || b.Counterparty != "收单机构清算户" {
 			t.Errorf("first line = %+v", b)
 		}
@@ -242,7 +242,7 @@ func TestReadVariantDetails(t *testing.T) {
 	if refund.Kind != "refund" || refund.Amount.Plain() != "-58.00" || refund.Net.Plain() != "-58.00" || refund.Line != 8 {
 		t.Errorf("refund = %+v", refund)
 	}
-	if s := recs[1].Settlement; s.Amount.Plain() != "2008.00" || s.Issuer != "建设银行" || s.CardType != "贷记卡" || s.SettleDate.Format(time.DateOnly) != "2026-09-14" {
+	if s := recs[1].Settlement; s.Amount.Plain() != "2008.00" || s.Issuer != "建设银行" || s.CardType != "贷记卡" || s.SettleDate.String() != "2026-09-14" {
 		t.Errorf("second = %+v", s)
 	}
 

@@ -9,6 +9,7 @@ import (
 	"image/jpeg"
 	_ "image/png" // PNG exhibits
 	"math"
+	"sync"
 )
 
 // maxImagePixels refuses images whose header claims more pixels than a phone or scanner makes,
@@ -28,10 +29,47 @@ var ladder = []struct {
 var qualityFactor = map[int]float64{80: 1.0, 70: 0.78, 65: 0.70, 60: 0.63, 55: 0.58, 50: 0.53, 45: 0.49, 40: 0.45}
 
 // picture is a decoded exhibit image, reduced once to the largest size any ladder step uses.
+// Its encodings are kept per ladder step, so a rebuild encodes nothing again.
 type picture struct {
 	img  image.Image // *image.YCbCr (4:2:0) or *image.Gray at step-0 size
 	srcW int         // original pixel size, for the caption
 	srcH int
+	// asIs is the source file when it is a JPEG a PDF can hold unchanged (RGB or gray, no larger
+	// than step 0): used whenever it is smaller than the re-encoding, to avoid a second loss.
+	asIs []byte
+
+	mu    sync.Mutex
+	steps map[int]encoding
+}
+
+type encoding struct {
+	jpg  []byte
+	w, h int
+}
+
+// encoded returns the picture encoded at ladder step, encoding it on first use.
+func (p *picture) encoded(step int) ([]byte, int, int, error) {
+	p.mu.Lock()
+	e, ok := p.steps[step]
+	p.mu.Unlock()
+	if ok {
+		return e.jpg, e.w, e.h, nil
+	}
+	st := ladder[step]
+	jpg, w, h, err := p.encodeStep(st.scale, st.quality)
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	if p.asIs != nil && len(p.asIs) <= len(jpg) {
+		jpg, w, h = p.asIs, p.srcW, p.srcH
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.steps == nil {
+		p.steps = map[int]encoding{}
+	}
+	p.steps[step] = encoding{jpg, w, h}
+	return jpg, w, h, nil
 }
 
 // decodePicture decodes data (JPEG, PNG or GIF; CMYK JPEGs included) and reduces it to fit
@@ -44,13 +82,27 @@ func decodePicture(data []byte, boxW, boxH int, gray bool) (*picture, error) {
 	if cfg.Width <= 0 || cfg.Height <= 0 || int64(cfg.Width)*int64(cfg.Height) > maxImagePixels {
 		return nil, fmt.Errorf("image of %dx%d pixels is out of range", cfg.Width, cfg.Height)
 	}
-	src, _, err := image.Decode(bytes.NewReader(data))
+	src, format, err := image.Decode(bytes.NewReader(data))
 	if err != nil {
 		return nil, fmt.Errorf("decode image: %w", err)
 	}
 	sw, sh := src.Bounds().Dx(), src.Bounds().Dy()
 	dw, dh := fitPixels(sw, sh, boxW, boxH)
-	return &picture{img: reduce(src, dw, dh, gray), srcW: sw, srcH: sh}, nil
+	if m := src.ColorModel(); m == color.GrayModel || m == color.Gray16Model {
+		gray = true // a gray source encodes as one channel: smaller, same look
+	}
+	pic := &picture{img: reduce(src, dw, dh, gray), srcW: sw, srcH: sh}
+	if format == "jpeg" && dw == sw && dh == sh {
+		switch src.(type) {
+		case *image.Gray:
+			pic.asIs = data
+		case *image.YCbCr:
+			if !gray {
+				pic.asIs = data
+			}
+		}
+	}
+	return pic, nil
 }
 
 // fitPixels returns the size of a sw x sh image fitted inside bw x bh, never larger than the
@@ -211,30 +263,47 @@ func resample(src []byte, w, h, stride, ps, dw, dh int) []byte {
 	}
 	xw := weights(w, dw)
 	yw := weights(h, dh)
-	// Horizontal pass: h rows of dw pixels, kept as 16.16 fixed-point sums scaled to 0..255<<8.
+	// Horizontal pass: h rows of dw pixels, as value<<8 (weights sum to 1<<16, sums fit uint32).
 	tmp := make([]uint32, h*dw*ps)
 	for y := 0; y < h; y++ {
-		row := src[y*stride:]
-		out := tmp[y*dw*ps:]
+		row := src[y*stride : y*stride+w*ps]
+		out := tmp[y*dw*ps : (y+1)*dw*ps]
+		if ps == 1 {
+			for x, wt := range xw {
+				px := row[wt.start : wt.start+len(wt.f)]
+				var sum uint32
+				for k, f := range wt.f {
+					sum += uint32(px[k]) * f
+				}
+				out[x] = sum >> 8
+			}
+			continue
+		}
 		for x, wt := range xw {
 			for c := 0; c < ps; c++ {
-				var sum uint64
+				var sum uint32
 				for k, f := range wt.f {
-					sum += uint64(row[(wt.start+k)*ps+c]) * uint64(f)
+					sum += uint32(row[(wt.start+k)*ps+c]) * f
 				}
-				out[x*ps+c] = uint32(sum >> 8) // value<<8 (weights sum to 1<<16)
+				out[x*ps+c] = sum >> 8
 			}
 		}
 	}
+	// Vertical pass, row by row so memory is read in order.
 	dst := make([]byte, dw*dh*ps)
+	acc := make([]uint64, dw*ps)
 	for y, wt := range yw {
-		out := dst[y*dw*ps : (y+1)*dw*ps]
-		for i := range out {
-			var sum uint64
-			for k, f := range wt.f {
-				sum += uint64(tmp[(wt.start+k)*dw*ps+i]) * uint64(f)
+		clear(acc)
+		for k, f := range wt.f {
+			src := tmp[(wt.start+k)*dw*ps : (wt.start+k+1)*dw*ps]
+			f64 := uint64(f)
+			for i, v := range src {
+				acc[i] += uint64(v) * f64
 			}
-			out[i] = uint8(min(255, (sum+1<<23)>>24))
+		}
+		out := dst[y*dw*ps : (y+1)*dw*ps]
+		for i, v := range acc {
+			out[i] = uint8(min(255, (v+1<<23)>>24))
 		}
 	}
 	return dst

@@ -5,6 +5,8 @@ import (
 	"compress/zlib"
 	"context"
 	"fmt"
+	"math/rand/v2"
+	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
@@ -56,6 +58,8 @@ func TestPDFPages(t *testing.T) {
 	}{
 		{"ghostscript statement", mustRead(t, "bank_statement.pdf"), 2, ""},
 		{"xref and object streams, rotated page", mustRead(t, "statement_rotated.pdf"), 2, ""},
+		{"linearized with object streams (qpdf)", mustRead(t, "statement_linearized.pdf"), 2, ""},
+		{"AES-128 with an owner password (qpdf)", mustRead(t, "statement_encrypted.pdf"), 0, "encrypted"},
 		{"minimal", mkPDF("", "<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>", onePage, streamObj("", "0 0 m 10 10 l S")), 1, ""},
 		{"huge /Count is ignored", mkPDF("", "<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 2147483647 >>", onePage, streamObj("", "")), 1, ""},
 		{"page tree loop", mkPDF("", "<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [2 0 R] /Count 1 >>"), 0, "loops"},
@@ -121,6 +125,43 @@ func FuzzPDFPages(f *testing.F) {
 	f.Add(mustRead(f, "corrupt.pdf"))
 	f.Add(mkPDF("", "<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>", onePage, streamObj("", "0 0 m")))
 	f.Fuzz(func(t *testing.T, data []byte) {
+		done := make(chan struct{})
+		defer close(done)
+		go func() {
+			select {
+			case <-done:
+			case <-time.After(15 * time.Second): // the reader's own limit is 10 s
+				debug.SetTraceback("all")
+				panic("PDFPages did not return within 15 s")
+			}
+		}()
 		pdf.PDFPages(data) // must return, never panic or hang
 	})
+}
+
+// TestReaderSurvivesMutations feeds the reader thousands of damaged copies of the fixtures
+// (bytes changed to random or PDF-significant ones, runs cut out): each must come back, with
+// pages or an error, quickly. FuzzPDFPages explores further with go test -fuzz.
+func TestReaderSurvivesMutations(t *testing.T) {
+	seeds := [][]byte{mustRead(t, "bank_statement.pdf"), mustRead(t, "statement_rotated.pdf"), mustRead(t, "corrupt.pdf")}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for i := 0; i < 3000; i++ {
+		s := append([]byte(nil), seeds[i%len(seeds)]...)
+		for k := 0; k < 1+rng.IntN(8); k++ {
+			j := rng.IntN(len(s))
+			switch rng.IntN(3) {
+			case 0:
+				s[j] = byte(rng.IntN(256))
+			case 1:
+				s[j] = "0123456789 []<>/()R"[rng.IntN(19)]
+			case 2:
+				s = append(s[:j], s[min(len(s), j+rng.IntN(20)):]...)
+			}
+		}
+		start := time.Now()
+		pdf.PDFPages(s)
+		if d := time.Since(start); d > 2*time.Second {
+			t.Errorf("mutation %d took %v", i, d)
+		}
+	}
 }

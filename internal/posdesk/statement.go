@@ -54,7 +54,7 @@ type SettlementLine struct {
 	Net    Money // the amount settled to the shop (清算金额 / 结算金额)
 
 	Time       time.Time // when the transaction happened, as a UTC instant
-	SettleDate time.Time // the settlement (clearing) date, a calendar date at 00:00 UTC
+	SettleDate Date      // the settlement (clearing) date
 
 	Line        int    // line number in the source file (1-based)
 	Fingerprint string // hex SHA-256 of the normalised row plus its occurrence index in the file
@@ -73,12 +73,12 @@ type BankLine struct {
 	ID      int64 // storage ID; 0 until stored
 	BatchID int64 // the import batch the line came from
 
-	Date         time.Time // booking date (记账日期), a calendar date at 00:00 UTC
-	Description  string    // 摘要
-	Counterparty string    // 对方户名
-	Credit       Money     // money in (收入金额); zero when none
-	Debit        Money     // money out (支出金额); zero when none
-	Balance      Money     // balance after the line (余额); zero when the statement has none
+	Date         Date   // booking date (记账日期)
+	Description  string // 摘要
+	Counterparty string // 对方户名
+	Credit       Money  // money in (收入金额); zero when none
+	Debit        Money  // money out (支出金额); zero when none
+	Balance      Money  // balance after the line (余额); zero when the statement has none
 
 	Line        int    // line number in the source file (1-based)
 	Fingerprint string // hex SHA-256 of the normalised row plus its occurrence index in the file
@@ -191,16 +191,20 @@ type Exception struct {
 	SettlementLineIDs []int64 // the settlement lines concerned (two or more for settled_twice)
 	BankLineIDs       []int64 // the bank lines concerned (bank_credit_mismatch)
 
-	RRN      string    // the reference number, when known
-	Date     time.Time // the calendar date concerned (00:00 UTC)
-	Expected Money     // what should have been there (POS amount, settled net total)
-	Actual   Money     // what was there (settled amount, bank credit)
-	Reason   string    // one line for a person, in the language of the run
+	RRN      string // the reference number, when known
+	Date     Date   // the calendar date concerned
+	Expected Money  // what should have been there (POS amount, settled net total)
+	Actual   Money  // what was there (settled amount, bank credit)
+	Reason   string // one line for a person, in the language of the run
 
 	Key        string    // stable identity across runs (kind plus the rows concerned)
 	FoundAt    time.Time // when reconciliation first found it
+	ResolvedAt time.Time // when a later run no longer found it; zero while it stands
 	IncidentID int64     // the incident opened from it, 0 while none
 }
+
+// Open reports whether the exception still stands and no incident was opened from it.
+func (e *Exception) Open() bool { return e.ResolvedAt.IsZero() && e.IncidentID == 0 }
 
 // MatchScore bounds: a score of MatchScoreExact comes from an exact key, scores from
 // MatchScoreAuto up need no confirmation, anything lower waits for a person.
@@ -246,13 +250,16 @@ type SettlementLineFilter struct {
 type BankLineFilter struct {
 	ID            *int64
 	BatchID       *int64
-	From, To      time.Time // booking date range [From, To); zero means open
+	From, To      Date // booking date range [From, To); zero means open
 	Offset, Limit int
 }
 
 // ImportService stores imported files. Each Create call stores one file as one batch, in one
 // transaction: rows whose fingerprint is already stored (in a batch that was not undone) count as
-// duplicates and are not stored again. The counts on batch are filled in.
+// duplicates and are not stored again. A posdesk.RowError from lines counts the row as refused and
+// keeps it in batch.Errors; any other error refuses the whole file and stores nothing. The counts
+// New, Duplicate and Refused are filled in; Skipped is read from batch once lines is exhausted,
+// so the sequence may set it last.
 type ImportService interface {
 	// CreateSettlementImport stores a settlement statement's lines.
 	CreateSettlementImport(ctx context.Context, batch *ImportBatch, lines iter.Seq2[*SettlementLine, error]) error
@@ -265,14 +272,20 @@ type ImportService interface {
 	FindImportBatchByID(ctx context.Context, id int64) (*ImportBatch, error)
 	// FindImportBatches returns the batches matching filter, newest first, and the total count.
 	FindImportBatches(ctx context.Context, filter ImportBatchFilter) ([]*ImportBatch, int, error)
-	// UndoImportBatch marks a batch undone: its rows stay on record but no longer count. Returns
-	// ECONFLICT when the batch is already undone.
-	UndoImportBatch(ctx context.Context, id int64, by string) (*ImportBatch, error)
+	// UndoImportBatch marks a batch undone by the acting user: its rows stay on record but no
+	// longer count (ledger records from a POS export are voided). Returns ECONFLICT when the
+	// batch is already undone.
+	UndoImportBatch(ctx context.Context, id int64) (*ImportBatch, error)
 
 	// FindSettlementLines returns the matching lines in file order and the total count.
 	FindSettlementLines(ctx context.Context, filter SettlementLineFilter) ([]*SettlementLine, int, error)
 	// FindBankLines returns the matching lines in date order and the total count.
 	FindBankLines(ctx context.Context, filter BankLineFilter) ([]*BankLine, int, error)
+
+	// ScanSettlementLines streams every line of the batches not undone, for reconciliation.
+	ScanSettlementLines(ctx context.Context) iter.Seq2[*SettlementLine, error]
+	// ScanBankLines streams every bank line of the batches not undone.
+	ScanBankLines(ctx context.Context) iter.Seq2[*BankLine, error]
 }
 
 // ExceptionFilter selects reconciliation exceptions.
@@ -280,7 +293,7 @@ type ExceptionFilter struct {
 	ID            *int64
 	Kind          *ExceptionKind
 	RRN           *string
-	Open          bool // only those not yet turned into an incident
+	Open          bool // only those still standing and not yet turned into an incident
 	Offset, Limit int
 }
 
@@ -306,8 +319,9 @@ type ReconcileService interface {
 	CreateReconciliation(ctx context.Context, r *Reconciliation) error
 	// FindMatches returns the matching matches and the total count.
 	FindMatches(ctx context.Context, filter MatchFilter) ([]*Match, int, error)
-	// ConfirmMatch records that a person confirmed a weak match. ENOTFOUND when it does not exist.
-	ConfirmMatch(ctx context.Context, id int64, by string) (*Match, error)
+	// ConfirmMatch records that the acting user confirmed a weak match. ENOTFOUND when it does
+	// not exist.
+	ConfirmMatch(ctx context.Context, id int64) (*Match, error)
 	// FindExceptionByID returns ENOTFOUND when the exception does not exist.
 	FindExceptionByID(ctx context.Context, id int64) (*Exception, error)
 	// FindExceptions returns the matching exceptions, by queue then date, and the total count.

@@ -115,18 +115,15 @@ func day(t time.Time, loc *time.Location) int32 {
 	return civilDay(y, m, d)
 }
 
-// dateDay returns the day number of a calendar date stored at 00:00 UTC.
-func dateDay(t time.Time) int32 {
-	y, m, d := t.UTC().Date()
-	return civilDay(y, m, d)
-}
+// dateDay returns the day number of a calendar date.
+func dateDay(d posdesk.Date) int32 { return civilDay(d.Year, d.Month, d.Day) }
 
 func civilDay(y int, m time.Month, d int) int32 {
 	return int32(time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix() / 86400)
 }
 
-// dayDate turns a day number back into the date at 00:00 UTC.
-func dayDate(n int32) time.Time { return time.Unix(int64(n)*86400, 0).UTC() }
+// dayDate turns a day number back into its date.
+func dayDate(n int32) posdesk.Date { return posdesk.DateOf(time.Unix(int64(n)*86400, 0), time.UTC) }
 
 // direction is +1 for kinds that bring money to the shop, -1 for those that take it back, and 0
 // for kinds that never settle (pre-authorisation holds).
@@ -142,8 +139,10 @@ func direction(k posdesk.TxKind) int8 {
 
 // interner gives small numbers to the few distinct terminal IDs.
 type interner struct {
-	ids   map[string]uint32
-	names []string
+	ids    map[string]uint32
+	names  []string
+	last   string
+	lastID uint32
 }
 
 func newInterner() *interner { return &interner{ids: map[string]uint32{}, names: []string{""}} }
@@ -152,7 +151,11 @@ func (in *interner) id(s string) uint32 {
 	if s == "" {
 		return 0
 	}
+	if s == in.last {
+		return in.lastID
+	}
 	if id, ok := in.ids[s]; ok {
+		in.last, in.lastID = s, id
 		return id
 	}
 	id := uint32(len(in.names))

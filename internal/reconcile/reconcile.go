@@ -8,7 +8,7 @@
 // a person to confirm them.
 //
 // Memory stays bounded for million-row inputs: settlement lines are kept as fixed-size records
-// (about 100 bytes each, no strings) indexed by a packed RRN, the ledger is streamed, and only the
+// (72 bytes each, no strings) indexed by a packed RRN, the ledger is streamed, and only the
 // ledger transactions no exact key matched are kept for the later passes.
 package reconcile
 
@@ -137,7 +137,7 @@ func SortExceptions(es []*posdesk.Exception) {
 		if rank[a.Kind] != rank[b.Kind] {
 			return rank[a.Kind] < rank[b.Kind]
 		}
-		if !a.Date.Equal(b.Date) {
+		if a.Date != b.Date {
 			return a.Date.Before(b.Date)
 		}
 		return a.RRN < b.RRN
@@ -157,7 +157,6 @@ type sline struct {
 	id     int64
 	rrn    uint64 // packed RRN (rrnKey), 0 when none or not packable
 	amount int64  // signed minor units
-	net    int64
 	unix   int64
 	bt     uint64 // packed batch and trace (packBT), 0 when unknown
 	tx     int64  // the ledger transaction it matched, 0 while none
@@ -240,15 +239,9 @@ type engine struct {
 	lAll     *span
 	dayNet   map[int32]int64 // settlement date -> net total
 	sDays    *span
-	matched  []txLine
 	pendings []pending
 	left     []ltx
 	cancels  []ltx
-}
-
-type txLine struct {
-	tx   int64
-	line int32
 }
 
 func (e *engine) line(i int32) *sline { return &e.chunks[i>>chunkBits][i&(1<<chunkBits-1)] }
@@ -301,7 +294,7 @@ func (e *engine) loadSettlement(in Input) error {
 		i := e.n
 		e.n++
 		l := sline{
-			id: s.ID, amount: minor(s.Amount), net: minor(s.Net), unix: s.Time.Unix(),
+			id: s.ID, amount: minor(s.Amount), unix: s.Time.Unix(),
 			term: e.terms.id(s.TerminalID), next: -1, day: day(s.Time, e.opts.Location), last4: last4(s.Card),
 		}
 		l.bt, _ = packBT(s.Batch, s.Trace)
@@ -328,7 +321,7 @@ func (e *engine) loadSettlement(in Input) error {
 		if s.SettleDate.IsZero() {
 			d = l.day
 		}
-		e.dayNet[d] += l.net
+		e.dayNet[d] += minor(s.Net)
 		if e.sDays == nil {
 			e.sDays = newSpan(int64(d))
 		} else {
@@ -471,7 +464,6 @@ func (e *engine) pair(t *ltx, i int32, score int, by uint8, reason string) error
 	l := e.line(i)
 	l.by, l.tx = by, t.id
 	t.matched = true
-	e.matched = append(e.matched, txLine{t.id, i})
 	if by == byTolerant {
 		e.sum.TolerantMatches++
 		if score < posdesk.MatchScoreAuto {
@@ -570,7 +562,7 @@ func (e *engine) passTBT(Input) error {
 			continue
 		}
 		batch, trace := unpackBT(t.bt)
-		reason := i18n.T("Same terminal %s, batch %s and trace %s on %s.", e.terms.name(t.term), batch, trace, dayDate(t.day).Format(time.DateOnly))
+		reason := i18n.T("Same terminal %s, batch %s and trace %s on %s.", e.terms.name(t.term), batch, trace, dayDate(t.day).String())
 		if err := e.pair(t, best, posdesk.MatchScoreExact, byTBT, reason); err != nil {
 			return err
 		}
@@ -741,7 +733,22 @@ func (e *engine) finish(Input) error {
 			return err
 		}
 	}
-	slices.SortFunc(e.matched, func(a, b txLine) int { return cmp64(a.tx, b.tx) })
+	// The settlement lines of the sales voids and reversals point at, found in one scan.
+	originals := map[int64]int32{}
+	for _, c := range e.cancels {
+		if c.original != 0 {
+			originals[c.original] = -1
+		}
+	}
+	if len(originals) > 0 {
+		for i := int32(0); i < e.n; i++ {
+			if l := e.line(i); l.tx != 0 {
+				if _, ok := originals[l.tx]; ok {
+					originals[l.tx] = i
+				}
+			}
+		}
+	}
 	aged := e.opts.Now.Add(-time.Duration(e.opts.SettleDays) * 24 * time.Hour).Unix()
 	// Cancellations (voids, reversals) by what they point at.
 	cancelled := func(t *ltx) bool {
@@ -782,7 +789,7 @@ func (e *engine) finish(Input) error {
 			if err := e.emit(&posdesk.Exception{
 				Kind: posdesk.ExcApprovedNotSettled, TransactionID: t.id, RRN: t.rrnString(), Date: dayDate(t.day),
 				Expected: e.money(t.amount), Actual: e.money(0),
-				Reason: i18n.T("Approved at the POS on %s but in no settlement statement after %d days: claim %s from the acquirer with the slip.", dayDate(t.day).Format(time.DateOnly), e.opts.SettleDays, e.money(t.amount).Display()),
+				Reason: i18n.T("Approved at the POS on %s but in no settlement statement after %d days: claim %s from the acquirer with the slip.", dayDate(t.day).String(), e.opts.SettleDays, e.money(t.amount).Display()),
 			}, "tx", t.id); err != nil {
 				return err
 			}
@@ -793,12 +800,12 @@ func (e *engine) finish(Input) error {
 			if err := e.emit(&posdesk.Exception{
 				Kind: posdesk.ExcRefundNotCredited, TransactionID: t.id, RRN: t.rrnString(), Date: dayDate(t.day),
 				Expected: e.money(-t.amount), Actual: e.money(0),
-				Reason: i18n.T("The refund of %s on %s is in no settlement statement after %d days: check with the acquirer that the customer got the money back.", e.money(t.amount).Display(), dayDate(t.day).Format(time.DateOnly), e.opts.SettleDays),
+				Reason: i18n.T("The refund of %s on %s is in no settlement statement after %d days: check with the acquirer that the customer got the money back.", e.money(t.amount).Display(), dayDate(t.day).String(), e.opts.SettleDays),
 			}, "tx", t.id); err != nil {
 				return err
 			}
 		case posdesk.KindVoid, posdesk.KindReversal:
-			li := e.settledOriginal(t)
+			li := e.settledOriginal(t, originals)
 			if li < 0 {
 				continue
 			}
@@ -843,7 +850,7 @@ func (e *engine) finish(Input) error {
 		if err := e.emit(&posdesk.Exception{
 			Kind: posdesk.ExcSettledNotInLedger, SettlementLineIDs: []int64{l.id}, RRN: e.lineRRN(i), Date: dayDate(l.day),
 			Expected: e.money(0), Actual: e.money(l.amount),
-			Reason: i18n.T("The acquirer settled %s on %s (RRN %s) but the ledger has no such payment: import the POS export of that day or record the payment.", e.money(l.amount).Display(), dayDate(l.day).Format(time.DateOnly), e.lineRRN(i)),
+			Reason: i18n.T("The acquirer settled %s on %s (RRN %s) but the ledger has no such payment: import the POS export of that day or record the payment.", e.money(l.amount).Display(), dayDate(l.day).String(), e.lineRRN(i)),
 		}, "line", l.id); err != nil {
 			return err
 		}
@@ -879,18 +886,15 @@ func (e *engine) duplicateOf(i int32) (bool, int32) {
 
 // settledOriginal returns the settlement line of the sale a void or reversal t cancels, when
 // that sale was settled and nothing in its RRN group takes the money back; -1 otherwise.
-func (e *engine) settledOriginal(t *ltx) int32 {
+func (e *engine) settledOriginal(t *ltx, originals map[int64]int32) int32 {
 	check := func(li int32) int32 {
 		if e.line(li).amount > 0 && e.groupNet(li) > 0 {
 			return li
 		}
 		return -1
 	}
-	if t.original != 0 {
-		k, ok := slices.BinarySearchFunc(e.matched, t.original, func(a txLine, id int64) int { return cmp64(a.tx, id) })
-		if ok {
-			return check(e.matched[k].line)
-		}
+	if li, ok := originals[t.original]; ok && li >= 0 {
+		return check(li)
 	}
 	if t.rrn != 0 {
 		if h, ok := e.rrnIdx[t.rrn]; ok {
@@ -1026,7 +1030,7 @@ func (e *engine) bank(in Input) error {
 }
 
 func (e *engine) bankException(creditDay, settleDay int32, net, credit int64, ids []int64) error {
-	cd, sd := dayDate(creditDay).Format(time.DateOnly), dayDate(settleDay).Format(time.DateOnly)
+	cd, sd := dayDate(creditDay).String(), dayDate(settleDay).String()
 	var reason string
 	switch {
 	case credit == 0:

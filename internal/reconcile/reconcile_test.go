@@ -27,7 +27,7 @@ func line(id int64, amount, rrn, trace string, when time.Time, card string) *pos
 		k = posdesk.KindRefund
 	}
 	return &posdesk.SettlementLine{ID: id, Kind: k, Amount: a, Net: a, Fee: posdesk.CNY("0"), RRN: rrn, Trace: trace, Batch: "000012",
-		TerminalID: "61000042", Time: when.UTC(), SettleDate: time.Date(when.Year(), when.Month(), when.Day(), 0, 0, 0, 0, time.UTC), Card: card}
+		TerminalID: "61000042", Time: when.UTC(), SettleDate: posdesk.DateOf(when, time.UTC), Card: card}
 }
 
 // anchors cover 07:00 to 23:00 of the day on both sides, so coverage never hides a case.
@@ -297,7 +297,7 @@ func TestTerminalsWithoutData(t *testing.T) {
 }
 
 func bankLine(id int64, date string, credit string, desc string) *posdesk.BankLine {
-	d, _ := time.Parse(time.DateOnly, date)
+	d, _ := posdesk.ParseDate(date)
 	return &posdesk.BankLine{ID: id, Date: d, Credit: posdesk.CNY(credit), Debit: posdesk.CNY("0"), Description: desc, Counterparty: "收单机构清算户"}
 }
 
@@ -347,7 +347,7 @@ func TestBankCredits(t *testing.T) {
 					t.Errorf("unexpected %s", e.Kind)
 					continue
 				}
-				got[e.Date.Format(time.DateOnly)] = e.Expected.Plain() + "/" + e.Actual.Plain()
+				got[e.Date.String()] = e.Expected.Plain() + "/" + e.Actual.Plain()
 				if e.Reason == "" {
 					t.Error("no reason")
 				}

@@ -93,7 +93,7 @@ func TestPlantedDiscrepancies(t *testing.T) {
 	}
 	got := map[posdesk.ExceptionKind][]string{}
 	for _, e := range r.Exceptions {
-		t.Logf("%-24s RRN %s  %s  expected %s actual %s  %s", e.Kind, e.RRN, e.Date.Format(time.DateOnly), e.Expected.Plain(), e.Actual.Plain(), e.Reason)
+		t.Logf("%-24s RRN %s  %s  expected %s actual %s  %s", e.Kind, e.RRN, e.Date.String(), e.Expected.Plain(), e.Actual.Plain(), e.Reason)
 		got[e.Kind] = append(got[e.Kind], e.RRN)
 	}
 	for k := range got {
@@ -134,10 +134,10 @@ func TestPlantedDiscrepancies(t *testing.T) {
 	if e := by["charged_but_pos_failed260914000571"]; e == nil || e.Actual.Plain() != "2008.80" || e.TransactionID != 71 {
 		t.Errorf("charged but failed = %+v", e)
 	}
-	if e := by["refund_not_credited260915000621"]; e == nil || e.Expected.Plain() != "-58.00" || e.Date.Format(time.DateOnly) != "2026-09-15" {
+	if e := by["refund_not_credited260915000621"]; e == nil || e.Expected.Plain() != "-58.00" || e.Date.String() != "2026-09-15" {
 		t.Errorf("refund = %+v", e)
 	}
-	if e := by["approved_not_settled260914000534"]; e == nil || e.Expected.Plain() != "125.50" || e.Date.Format(time.DateOnly) != "2026-09-14" {
+	if e := by["approved_not_settled260914000534"]; e == nil || e.Expected.Plain() != "125.50" || e.Date.String() != "2026-09-14" {
 		t.Errorf("not settled = %+v", e)
 	}
 }

@@ -74,7 +74,7 @@ func LockExclusive(dbPath string) (*InstanceLock, error) {
 
 // LockWindow takes the window lock of the database at dbPath. It returns ECONFLICT when another
 // posdesk window already has the database open; that window should then open it read-only
-// (OpenReadOnly) and say so.
+// (OpenReadOnly) or say so and close; posdesk closes (see cmd/posdesk/gui.go).
 func LockWindow(dbPath string) (*InstanceLock, error) {
 	f := newFlock(WindowLockPath(dbPath))
 	ok, err := f.TryLock()
@@ -82,7 +82,7 @@ func LockWindow(dbPath string) (*InstanceLock, error) {
 		return nil, &posdesk.Error{Code: posdesk.EINTERNAL, Format: "Cannot lock %s; check the folder can be written to.", Args: []any{WindowLockPath(dbPath)}, Err: err}
 	}
 	if !ok {
-		return nil, posdesk.Errorf(posdesk.ECONFLICT, "posdesk is already open on %s in another window; this window shows the records read-only.", dbPath)
+		return nil, posdesk.Errorf(posdesk.ECONFLICT, "posdesk is already open on %s in another window.", dbPath)
 	}
 	return &InstanceLock{f: f}, nil
 }

@@ -180,8 +180,10 @@ func (d *IncidentDetail) render() {
 	if inc.Active() {
 		d.check.Add(&widget.Label{Text: i18n.T("Before you call the bank"), TextStyle: fyne.TextStyle{Bold: true}})
 		for _, line := range inc.Kind.Checklist() {
-			c := widget.NewCheck(i18n.T(line), nil)
-			d.check.Add(c)
+			// A check box's own label cannot wrap: long English lines would widen the window
+			// past 1280 px. The box goes beside a wrapping label instead.
+			c := widget.NewCheck("", nil)
+			d.check.Add(container.NewBorder(nil, nil, c, nil, &widget.Label{Text: i18n.T(line), Wrapping: fyne.TextWrapWord}))
 		}
 	}
 
@@ -271,6 +273,7 @@ func (d *IncidentDetail) renderTools() {
 	if d.w.Can(posdesk.ActErasePersonalData) && (d.inc.CustomerName != "" || d.inc.CustomerPhone != "") {
 		d.tools.Add(&widget.Button{Text: i18n.T("Erase customer data…"), Icon: theme.DeleteIcon(), Importance: widget.DangerImportance, OnTapped: d.onErase})
 	}
+	d.addRegisteredTools()
 }
 
 // onMove makes a status move: at once, or after asking for the outcome (resolved) or the

@@ -3,9 +3,11 @@ package ui
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"fmt"
 	"image"
 	"image/color"
+	"image/jpeg"
 	"image/png"
 	"io"
 	"slices"
@@ -445,4 +447,74 @@ func TestIncidentTextsChinese(t *testing.T) {
 		}
 	}
 	_ = fmt.Sprint
+}
+
+func TestLogEveryKindFromTheForm(t *testing.T) {
+	fake := newFakeIncidents()
+	w, q := newTestWindow(t, Services{Incidents: fake.svc, Intake: testIntake}, &posdesk.User{Name: "小李", Role: posdesk.RoleCashier})
+	for i, k := range posdesk.IncidentKinds {
+		f := OpenLogIncident(w)
+		test.Tap(f.kindButtons[i])
+		test.Type(f.amount, "10.50")
+		test.Tap(f.save)
+		q.drain()
+		if len(fake.created) != i+1 || fake.created[i].Kind != k {
+			t.Fatalf("kind %s: %d incidents saved", k, len(fake.created))
+		}
+		w.Escape() // the confirmation
+	}
+}
+
+// jpegWithOrientation returns a w x h JPEG carrying an EXIF orientation tag, as phones save
+// photos taken sideways.
+func jpegWithOrientation(t *testing.T, w, h, orientation int) []byte {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			img.Set(x, y, color.RGBA{uint8(x * 3), 60, uint8(y * 3), 255})
+		}
+	}
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 90}); err != nil {
+		t.Fatal(err)
+	}
+	var tiff bytes.Buffer
+	tiff.WriteString("MM")
+	for _, v := range []any{uint16(42), uint32(8), uint16(1), uint16(0x0112), uint16(3), uint32(1), uint16(orientation), uint16(0), uint32(0)} {
+		binary.Write(&tiff, binary.BigEndian, v)
+	}
+	body := append([]byte("Exif\x00\x00"), tiff.Bytes()...)
+	jpg := buf.Bytes()
+	out := append([]byte{}, jpg[:2]...)
+	out = append(out, 0xFF, 0xE1, byte((len(body)+2)>>8), byte(len(body)+2))
+	out = append(out, body...)
+	return append(out, jpg[2:]...)
+}
+
+func TestRotatedPhotoShowsUpright(t *testing.T) {
+	fake := newFakeIncidents()
+	inc := fake.add(posdesk.IncidentChargedButFailed, posdesk.IncidentOpen, 3)
+	w, q := newTestWindow(t, Services{Incidents: fake.svc, Intake: testIntake}, owner)
+	d := NewIncidentDetail(w, inc.ID, nil)
+	q.drain()
+	// Stored sideways (120 wide, 60 high) with orientation 6: upright it is 60 x 120.
+	var err error
+	d.AttachFile("phone.jpg", file(jpegWithOrientation(t, 120, 60, 6)), func(e error) { err = e })
+	q.drain()
+	if err != nil || len(d.atts) != 1 {
+		t.Fatalf("attach: %v", err)
+	}
+	a := d.atts[0]
+	thumb, _, terr := image.DecodeConfig(bytes.NewReader(a.Thumbnail))
+	if terr != nil {
+		t.Fatal(terr)
+	}
+	if a.Width != 60 || a.Height != 120 || thumb.Width >= thumb.Height {
+		t.Errorf("photo %dx%d, thumbnail %dx%d: want upright (portrait)", a.Width, a.Height, thumb.Width, thumb.Height)
+	}
+	// The tile on screen shows that thumbnail.
+	if len(d.files.Objects) != 1 {
+		t.Fatalf("%d file tiles", len(d.files.Objects))
+	}
 }

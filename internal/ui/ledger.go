@@ -24,25 +24,43 @@ const (
 	ledgerMaxPages = 50
 )
 
-// ledgerColumn is one column of the ledger table.
+// ledgerColumn is one column of the ledger table. Its width fits the title and the widest of
+// the samples in the current language (the note column has a fixed width).
 type ledgerColumn struct {
-	title func() string
-	width float32
-	align fyne.TextAlign
+	title   func() string
+	samples func() []string
+	align   fyne.TextAlign
 }
 
+func fixed(s ...string) func() []string { return func() []string { return s } }
+
 var ledgerColumns = []ledgerColumn{
-	{func() string { return i18n.T("Time") }, 150, fyne.TextAlignLeading},
-	{func() string { return i18n.T("Amount") }, 120, fyne.TextAlignTrailing},
-	{func() string { return i18n.T("Kind") }, 90, fyne.TextAlignLeading},
-	{func() string { return i18n.T("Channel") }, 100, fyne.TextAlignLeading},
-	{func() string { return i18n.T("Status") }, 90, fyne.TextAlignLeading},
-	{func() string { return i18n.T("Terminal") }, 90, fyne.TextAlignLeading},
-	{func() string { return i18n.T("Trace") }, 70, fyne.TextAlignLeading},
-	{func() string { return i18n.T("RRN") }, 120, fyne.TextAlignLeading},
-	{func() string { return i18n.T("Auth code") }, 80, fyne.TextAlignLeading},
-	{func() string { return i18n.T("Card number") }, 150, fyne.TextAlignLeading},
-	{func() string { return i18n.T("Note") }, 240, fyne.TextAlignLeading},
+	{func() string { return i18n.T("Time") }, fixed("2024-12-31 23:59:59"), fyne.TextAlignLeading},
+	{func() string { return i18n.T("Amount") }, fixed("¥ 1,000,000.00"), fyne.TextAlignTrailing},
+	{func() string { return i18n.T("Kind") }, func() []string { return titles(posdesk.TxKinds) }, fyne.TextAlignLeading},
+	{func() string { return i18n.T("Channel") }, func() []string { return titles(posdesk.Channels) }, fyne.TextAlignLeading},
+	{func() string { return i18n.T("Status") }, func() []string { return append(titles(posdesk.TxStatuses), i18n.T("Voided")) }, fyne.TextAlignLeading},
+	{func() string { return i18n.T("Terminal") }, fixed("T0000000"), fyne.TextAlignLeading},
+	{func() string { return i18n.T("Trace") }, fixed("000000"), fyne.TextAlignLeading},
+	{func() string { return i18n.T("RRN") }, fixed("000000000000"), fyne.TextAlignLeading},
+	{func() string { return i18n.T("Auth code") }, fixed("AAAAAA"), fyne.TextAlignLeading},
+	{func() string { return i18n.T("Card number") }, fixed("622848******0000"), fyne.TextAlignLeading},
+	{func() string { return i18n.T("Note") }, nil, fyne.TextAlignLeading},
+}
+
+// noteWidth is the width of the note column, the last one; longer notes end in an ellipsis.
+const noteWidth = 260
+
+// width returns the column width that shows its title and samples whole.
+func (c ledgerColumn) width() float32 {
+	if c.samples == nil {
+		return noteWidth
+	}
+	w := (&widget.Label{Text: c.title(), TextStyle: fyne.TextStyle{Bold: true}}).MinSize().Width
+	for _, s := range c.samples() {
+		w = fyne.Max(w, widget.NewLabel(s).MinSize().Width)
+	}
+	return w + 2 // room for the cell separator
 }
 
 // Column indexes.
@@ -99,7 +117,7 @@ func NewLedger(w *Window) *Ledger {
 	l.empty = &widget.Label{Alignment: fyne.TextAlignCenter, Wrapping: fyne.TextWrapWord}
 	l.empty.Hide()
 	l.state = &widget.Label{}
-	l.totals = container.NewGridWithColumns(4, &widget.Label{Text: i18n.T("Calculating totals…"), Importance: widget.LowImportance})
+	l.totals = container.New(&flowLayout{}, &widget.Label{Text: i18n.T("Calculating totals…"), Importance: widget.LowImportance})
 
 	l.add = &widget.Button{Text: i18n.T("Add transaction"), Icon: theme.ContentAddIcon(), Importance: widget.HighImportance, OnTapped: l.onAdd}
 	l.edit = &widget.Button{Text: i18n.T("Edit…"), Icon: theme.DocumentCreateIcon(), OnTapped: l.onEdit}
@@ -119,8 +137,8 @@ func NewLedger(w *Window) *Ledger {
 	searchBtn := &widget.Button{Icon: theme.SearchIcon(), OnTapped: l.Apply}
 	clear := &widget.Button{Text: i18n.T("Clear filters"), Icon: theme.ContentClearIcon(), OnTapped: l.ClearFilters}
 	row1 := container.NewBorder(nil, nil, nil, container.NewHBox(searchBtn, l.actions), l.search)
-	row2 := container.NewGridWithColumns(4, l.status, l.kind, l.channel, l.terminal)
-	row3 := container.NewGridWithColumns(6, l.from, l.to, l.minAmount, l.maxAmount, l.voided, clear)
+	row2 := container.NewGridWithColumns(5, l.status, l.kind, l.channel, l.terminal, l.voided)
+	row3 := container.NewGridWithColumns(5, l.from, l.to, l.minAmount, l.maxAmount, clear)
 	top := container.NewVBox(row1, row2, row3, l.filterErr)
 	bottom := container.NewVBox(widget.NewSeparator(), container.NewBorder(nil, nil, nil, l.state, l.totals))
 	l.content = container.NewBorder(top, bottom, nil, nil, container.NewStack(l.table, container.NewCenter(l.empty)))
@@ -141,7 +159,7 @@ func (l *Ledger) buildFilters() {
 	l.search = w.NewEntry()
 	l.search.SetPlaceHolder(i18n.T("Search RRN, trace, auth code, card last 4 or note (Ctrl+F), then Enter"))
 	l.from, l.to = w.NewEntry(), w.NewEntry()
-	l.from.SetPlaceHolder(i18n.T("From date, e.g. 2024-05-01"))
+	l.from.SetPlaceHolder(i18n.T("From, e.g. 2024-05-01"))
 	l.to.SetPlaceHolder(i18n.T("To date (inclusive)"))
 	l.terminal = w.NewEntry()
 	l.terminal.SetPlaceHolder(i18n.T("Terminal ID"))
@@ -302,6 +320,9 @@ func (l *Ledger) requestPage(p int) {
 					l.state.SetText("")
 				}
 				l.refreshTable()
+				if p == 0 {
+					traceEvent("ledger first page", len(rows))
+				}
 			}
 		})
 	})
@@ -347,7 +368,7 @@ func (l *Ledger) buildTable() {
 	}
 	l.table.ExtendBaseWidget(l.table)
 	for i, c := range ledgerColumns {
-		l.table.SetColumnWidth(i, c.width)
+		l.table.SetColumnWidth(i, c.width())
 	}
 }
 
@@ -458,22 +479,62 @@ func (l *Ledger) loadTotals() {
 			}
 			var objs []fyne.CanvasObject
 			for _, t := range totalLines(totals) {
-				objs = append(objs, &widget.Label{Text: t.text, Importance: t.importance, TextStyle: fyne.TextStyle{Bold: t.bold},
-					Truncation: fyne.TextTruncateEllipsis})
+				objs = append(objs, &widget.Label{Text: t.text, Importance: t.importance, TextStyle: fyne.TextStyle{Bold: t.bold}})
 			}
 			l.setTotals(objs)
 		})
 	})
 }
 
-// setTotals shows objs in the totals bar (four to a line) and lays the screen out again, since
-// the bar may have gained or lost a line.
+// setTotals shows objs in the totals bar and lays the screen out again, since the bar may have
+// gained or lost a line.
 func (l *Ledger) setTotals(objs []fyne.CanvasObject) {
 	l.totals.Objects = objs
 	l.totals.Refresh()
 	if c, ok := l.content.(*fyne.Container); ok {
 		c.Refresh()
 	}
+}
+
+// flowLayout places objects in as many equal columns as fit the width (each as wide as the
+// widest object) and as many lines as needed. Its minimum height follows the width it was last
+// laid out at, so the bar grows a line on a narrow window instead of cutting text off.
+type flowLayout struct{ width float32 }
+
+func (f *flowLayout) grid(objs []fyne.CanvasObject, width float32) (cols, rows int, cell fyne.Size) {
+	for _, o := range objs {
+		cell = cell.Max(o.MinSize())
+	}
+	pad := theme.Padding()
+	cols = 1
+	if cell.Width > 0 && width > cell.Width {
+		cols = int((width + pad) / (cell.Width + pad))
+	}
+	cols = max(1, min(cols, len(objs)))
+	rows = (len(objs) + cols - 1) / cols
+	return cols, rows, cell
+}
+
+// Layout places the objects in the grid for size.
+func (f *flowLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	f.width = size.Width
+	cols, _, cell := f.grid(objs, size.Width)
+	pad := theme.Padding()
+	w := (size.Width - pad*float32(cols-1)) / float32(cols)
+	for i, o := range objs {
+		r, c := i/cols, i%cols
+		o.Move(fyne.NewPos(float32(c)*(w+pad), float32(r)*(cell.Height+pad)))
+		o.Resize(fyne.NewSize(w, cell.Height))
+	}
+}
+
+// MinSize is one cell wide and as tall as the lines needed at the last width.
+func (f *flowLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	if len(objs) == 0 {
+		return fyne.Size{}
+	}
+	_, rows, cell := f.grid(objs, f.width)
+	return fyne.NewSize(cell.Width, float32(rows)*cell.Height+float32(rows-1)*theme.Padding())
 }
 
 // totalLine is one part of the totals bar.
@@ -490,7 +551,7 @@ func totalLines(totals []posdesk.TxTotal) []totalLine {
 	for _, t := range totals {
 		count += t.Count
 	}
-	out := []totalLine{{text: i18n.T("%s transactions (voided not counted)", groupDigits(count)), bold: true}}
+	out := []totalLine{{text: i18n.T("Total %s (voided excluded)", groupDigits(count)), bold: true}}
 	for _, s := range posdesk.TxStatuses {
 		for _, t := range totals {
 			if t.Status != s {

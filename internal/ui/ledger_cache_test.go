@@ -5,6 +5,10 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/theme"
+
 	"github.com/posdesk/posdesk/internal/posdesk"
 )
 
@@ -166,4 +170,34 @@ func BenchmarkLedgerScroll(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*total), "ns/row")
 	b.ReportMetric(float64(maxRows), "max-rows-in-memory")
+}
+
+func TestFlowLayout(t *testing.T) {
+	objs := make([]fyne.CanvasObject, 7)
+	for i := range objs {
+		r := canvas.NewRectangle(nil)
+		r.SetMinSize(fyne.NewSize(100, 20))
+		objs[i] = r
+	}
+	pad := theme.Padding()
+	tests := []struct {
+		width      float32
+		cols, rows int
+	}{
+		{4*100 + 3*pad, 4, 2},
+		{2*100 + pad + 50, 2, 4},
+		{60, 1, 7},
+		{2000, 7, 1},
+	}
+	for _, tt := range tests {
+		f := &flowLayout{}
+		f.Layout(objs, fyne.NewSize(tt.width, 500))
+		if got, want := f.MinSize(objs).Height, float32(tt.rows)*20+float32(tt.rows-1)*pad; got != want {
+			t.Errorf("width %v: min height %v, want %v (%d lines)", tt.width, got, want, tt.rows)
+		}
+		last := objs[len(objs)-1].Position()
+		if want := float32((len(objs)-1)/tt.cols) * (20 + pad); last.Y != want {
+			t.Errorf("width %v: last object at y %v, want %v (%d columns)", tt.width, last.Y, want, tt.cols)
+		}
+	}
 }

@@ -158,10 +158,10 @@ func (f *txForm) showErrors(err error) {
 	switch {
 	case errors.As(err, &es):
 		for _, e := range es {
-			place(e.Field, i18n.Message(e))
+			place(e.Field, errorMessage(e))
 		}
 	case errors.As(err, &e):
-		place(e.Field, i18n.Message(e))
+		place(e.Field, errorMessage(e))
 	default:
 		place("", i18n.Message(err))
 	}
@@ -171,6 +171,20 @@ func (f *txForm) showErrors(err error) {
 	if f.dlg != nil {
 		f.dlg.Resize(fyne.NewSize(860, 0)) // grow with the error lines
 	}
+}
+
+// errorMessage is i18n.Message for one field error, with its string arguments that are
+// catalog keys (field labels such as "Trace number", which Validate passes as arguments)
+// translated too.
+func errorMessage(e *posdesk.Error) string {
+	args := make([]any, len(e.Args))
+	for i, a := range e.Args {
+		if s, ok := a.(string); ok && i18n.Has(i18n.Current(), s) {
+			a = i18n.T(s)
+		}
+		args[i] = a
+	}
+	return i18n.Message(&posdesk.Error{Code: e.Code, Field: e.Field, Format: e.Format, Args: args})
 }
 
 // readTransaction builds a new record from the fields; errs holds every problem found by

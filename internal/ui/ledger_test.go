@@ -124,6 +124,19 @@ func TestLedgerFormErrorsAtTheirField(t *testing.T) {
 		f.dlg.Hide()
 	})
 
+	t.Run("field labels in messages are translated", func(t *testing.T) {
+		setLang(t, i18n.Chinese)
+		test.Tap(l.add)
+		f := l.form
+		test.Type(f.amount, "5")
+		test.Type(f.trace, "12a")
+		test.Tap(f.save)
+		if got, want := f.errs["trace"].Text, "凭证号 只能是数字（您输入的是 \"12a\"）。"; got != want {
+			t.Errorf("trace error line = %q, want %q", got, want)
+		}
+		f.dlg.Hide()
+	})
+
 	t.Run("service error under the amount, in Chinese", func(t *testing.T) {
 		setLang(t, i18n.Chinese)
 		fake.svc.CreateTransactionFn = func(context.Context, *posdesk.Transaction) error {
@@ -316,9 +329,9 @@ func TestLedgerTotals(t *testing.T) {
 		lang i18n.Lang
 		want []string
 	}{
-		{i18n.English, []string{"1,234,582 transactions (voided not counted)", "Approved: 1,234,567 · ¥ 1,288,000.50",
+		{i18n.English, []string{"Total 1,234,582 (voided excluded)", "Approved: 1,234,567 · ¥ 1,288,000.50",
 			"Approved: 3 · $ 20.00", "Failed: 12 · ¥ 300.00"}},
-		{i18n.Chinese, []string{"共 1,234,582 笔（不含已作废）", "成功：1,234,567 笔 · ¥ 1,288,000.50", "成功：3 笔 · $ 20.00",
+		{i18n.Chinese, []string{"合计 1,234,582 笔（不含已作废）", "成功：1,234,567 笔 · ¥ 1,288,000.50", "成功：3 笔 · $ 20.00",
 			"失败：12 笔 · ¥ 300.00"}},
 	}
 	for _, tt := range tests {
@@ -340,7 +353,7 @@ func TestLedgerTotals(t *testing.T) {
 	fake := newFakeLedger(20)
 	w, q := newTestWindow(t, Services{Transactions: fake.svc}, owner)
 	l := ledgerOf(t, w, q)
-	if got := l.totals.Objects[0].(*widget.Label).Text; got != "20 transactions (voided not counted)" {
+	if got := l.totals.Objects[0].(*widget.Label).Text; got != "Total 20 (voided excluded)" {
 		t.Errorf("totals bar starts with %q", got)
 	}
 }

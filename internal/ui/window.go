@@ -52,7 +52,17 @@ type Services struct {
 	Transactions posdesk.TransactionService
 	Settings     SettingsService
 	Incidents    posdesk.IncidentService
-	Intake       AttachmentIntake // checks files staff attach to incidents (attach.Intake)
+	Intake       AttachmentIntake      // checks files staff attach to incidents (attach.Intake)
+	Staff        posdesk.StaffService  // sign-in, staff accounts (signin.go, staff.go)
+	Audit        posdesk.AuditService  // audit head and check (staff.go)
+	Backups      posdesk.BackupService // backups (staff.go)
+	Restore      Restorer              // restore from a backup (staff.go)
+	FollowUps    FollowUpService       // Home dashboard and Follow-ups (refunds room)
+	DataFile     string                // the database file, shown in Settings (settings_panes.go)
+	Demo         DemoData              // demo records offered by the first-run wizard (firstrun.go)
+	Packets      PacketBuilder         // evidence packs of incidents (packet.go)
+	Reports      ReportService         // monthly report and CSV exports (reports.go)
+	Imports      ImportMatcher         // Import & match: statements, reconciliation (imports.go)
 }
 
 // SettingsService reads and writes the shop's settings (key/value text). Writing needs the
@@ -166,6 +176,9 @@ type Window struct {
 	// Async runs slow work off the UI goroutine; the work applies its result with fyne.Do.
 	// Tests replace it to run the work inline.
 	Async func(work func())
+	// OnActivity is called on signs that somebody is using the window (keys, opening a
+	// section, service calls); the sign-in gate uses it for the lock after idle.
+	OnActivity func()
 
 	user     *posdesk.User
 	ctx      context.Context
@@ -216,6 +229,7 @@ func NewMainWindow(a fyne.App, s Services, c Config) *Window {
 	left := container.NewBorder(nil, nil, nil, widget.NewSeparator(), container.NewVScroll(w.rail))
 	w.SetContent(container.NewBorder(container.NewVBox(container.NewPadded(top), widget.NewSeparator()), nil, left, nil, w.content))
 	w.Canvas().SetOnTypedKey(func(k *fyne.KeyEvent) {
+		w.activity()
 		if k.Name == fyne.KeyEscape {
 			w.Escape()
 		}
@@ -231,11 +245,22 @@ func NewMainWindow(a fyne.App, s Services, c Config) *Window {
 	}
 	w.Resize(size)
 	w.Rebuild()
+	traceWindow(a)
 	return w
 }
 
 // Ctx returns a context acting as the signed-in user, for service calls.
-func (w *Window) Ctx() context.Context { return w.ctx }
+func (w *Window) Ctx() context.Context {
+	w.activity()
+	return w.ctx
+}
+
+// activity reports a sign of use to OnActivity.
+func (w *Window) activity() {
+	if w.OnActivity != nil {
+		w.OnActivity()
+	}
+}
 
 // User returns the signed-in user, or nil.
 func (w *Window) User() *posdesk.User { return w.user }
@@ -248,6 +273,9 @@ func (w *Window) Can(action posdesk.Action) bool {
 // SetUser switches the signed-in user and shows the sections and actions they may use. Screens
 // are built afresh for the new user.
 func (w *Window) SetUser(u *posdesk.User) {
+	if u != nil {
+		traceEvent("signed in", 0)
+	}
 	w.setUser(u)
 	w.built = map[string]fyne.CanvasObject{}
 	w.Rebuild()
@@ -274,6 +302,7 @@ func (w *Window) Open(id string) bool {
 		if s.ID != id || !w.visible(s.Visible) {
 			continue
 		}
+		w.activity()
 		obj, ok := w.built[id]
 		if !ok {
 			obj = s.Build(w)
@@ -435,8 +464,19 @@ func (e *Entry) TypedShortcut(s fyne.Shortcut) {
 	e.Entry.TypedShortcut(s)
 }
 
+// TypedRune types r and counts as activity.
+func (e *Entry) TypedRune(r rune) {
+	if e.win != nil {
+		e.win.activity()
+	}
+	e.Entry.TypedRune(r)
+}
+
 // TypedKey closes the current dialog on Esc and otherwise edits text.
 func (e *Entry) TypedKey(k *fyne.KeyEvent) {
+	if e.win != nil {
+		e.win.activity()
+	}
 	if k.Name == fyne.KeyEscape && e.win != nil {
 		e.win.Escape()
 		return

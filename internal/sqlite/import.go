@@ -1,0 +1,919 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"iter"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/posdesk/posdesk/internal/posdesk"
+)
+
+// Ensure DB implements the import service.
+var _ posdesk.ImportService = (*DB)(nil)
+
+// maxStoredRowErrors caps the refused rows kept with a batch; the count is always exact.
+const maxStoredRowErrors = 1000
+
+// importRows is how many rows one INSERT statement of an import carries.
+const importRows = 128
+
+// rowErrorJSON is how a refused row is kept in import_batches.errors.
+type rowErrorJSON struct {
+	Line   int    `json:"line"`
+	Field  string `json:"field,omitempty"`
+	Code   string `json:"code,omitempty"`
+	Format string `json:"format"`
+	Args   []any  `json:"args,omitempty"`
+}
+
+func encodeRowErrors(es []posdesk.RowError) string {
+	out := make([]rowErrorJSON, 0, len(es))
+	for _, e := range es {
+		j := rowErrorJSON{Line: e.Line, Field: e.Field}
+		if e.Err != nil {
+			j.Code, j.Format = e.Err.Code, e.Err.Format
+			for _, a := range e.Err.Args {
+				if s, ok := a.(string); ok {
+					a = posdesk.MaskText(s)
+				}
+				j.Args = append(j.Args, a)
+			}
+		}
+		out = append(out, j)
+	}
+	b, _ := json.Marshal(out)
+	return string(b)
+}
+
+func decodeRowErrors(s string) []posdesk.RowError {
+	var in []rowErrorJSON
+	if json.Unmarshal([]byte(s), &in) != nil {
+		return nil
+	}
+	out := make([]posdesk.RowError, 0, len(in))
+	for _, j := range in {
+		args := make([]any, len(j.Args))
+		for i, a := range j.Args {
+			// JSON numbers come back as float64; %d needs an integer.
+			if f, ok := a.(float64); ok && f == math.Trunc(f) && math.Abs(f) < 1<<53 {
+				a = int64(f)
+			}
+			args[i] = a
+		}
+		out = append(out, posdesk.RowError{Line: j.Line, Field: j.Field, Err: &posdesk.Error{Code: j.Code, Field: j.Field, Format: j.Format, Args: args}})
+	}
+	return out
+}
+
+// startImport checks the permission and the batch, begins the write transaction and stores the
+// batch row.
+func (db *DB) startImport(ctx context.Context, batch *posdesk.ImportBatch, kind posdesk.ImportKind) (*Tx, error) {
+	if err := db.authorize(ctx, posdesk.ActImport, "import_batch", 0); err != nil {
+		return nil, err
+	}
+	batch.Kind = kind
+	batch.FileName = posdesk.MaskText(strings.TrimSpace(batch.FileName))
+	batch.FileSHA256 = strings.ToLower(strings.TrimSpace(batch.FileSHA256))
+	if err := batch.Validate(); err != nil {
+		return nil, err
+	}
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	batch.ImportedAt, batch.ImportedBy = tx.now, posdesk.ActorName(ctx)
+	batch.New, batch.Duplicate, batch.Refused, batch.Errors = 0, 0, 0, nil
+	res, err := tx.ExecContext(ctx, `INSERT INTO import_batches (kind, file_name, file_sha256, profile, imported_at, imported_by)
+		VALUES (?, ?, ?, ?, ?, ?)`, string(kind), batch.FileName, batch.FileSHA256, batch.Profile, unix(tx.now), batch.ImportedBy)
+	if err != nil {
+		tx.Rollback()
+		return nil, dbError(err)
+	}
+	if batch.ID, err = res.LastInsertId(); err != nil {
+		tx.Rollback()
+		return nil, dbError(err)
+	}
+	return tx, nil
+}
+
+// finishImport stores the batch's counts, writes the audit entry and commits.
+func finishImport(tx *Tx, batch *posdesk.ImportBatch, table string, extra map[string]any) error {
+	var first, last int64
+	if table != "" && batch.New > 0 {
+		col := "id"
+		if table == "pos_import_rows" {
+			col = "transaction_id"
+		}
+		// The batch's rows were written last, in one go: they hold the highest ids.
+		if err := tx.QueryRowContext(tx.ctx, `SELECT min(`+col+`), max(`+col+`) FROM (SELECT `+col+` FROM `+table+` ORDER BY `+col+` DESC LIMIT ?)`, batch.New).Scan(&first, &last); err != nil {
+			return dbError(err)
+		}
+	}
+	_, err := tx.ExecContext(tx.ctx, `UPDATE import_batches SET new_rows = ?, duplicate_rows = ?, skipped_rows = ?, refused_rows = ?, errors = ?,
+		first_row_id = ?, last_row_id = ? WHERE id = ?`, batch.New, batch.Duplicate, batch.Skipped, batch.Refused, encodeRowErrors(batch.Errors), first, last, batch.ID)
+	if err != nil {
+		return dbError(err)
+	}
+	entry := map[string]any{"kind": batch.Kind, "file": batch.FileName, "sha256": batch.FileSHA256, "profile": batch.Profile,
+		"new": batch.New, "duplicate": batch.Duplicate, "skipped": batch.Skipped, "refused": batch.Refused}
+	for k, v := range extra {
+		entry[k] = v
+	}
+	if err := tx.audit("import.create", "import_batch", batch.ID, nil, entry); err != nil {
+		return err
+	}
+	return dbError(tx.Commit())
+}
+
+// noteRowError counts a refused row on batch, keeping the first ones.
+func noteRowError(batch *posdesk.ImportBatch, err error) bool {
+	var re posdesk.RowError
+	if !errors.As(err, &re) {
+		return false
+	}
+	batch.Refused++
+	if len(batch.Errors) < maxStoredRowErrors {
+		batch.Errors = append(batch.Errors, re)
+	}
+	return true
+}
+
+// fingerprintBytes decodes a hex SHA-256 fingerprint into dst (32 bytes).
+func fingerprintBytes(dst []byte, fp string, line int) error {
+	if len(fp) != 64 {
+		return posdesk.RowError{Line: line, Field: "fingerprint", Err: posdesk.Invalid("fingerprint", "Line %d has no row fingerprint; read the file with the importer.", line)}
+	}
+	if _, err := hex.Decode(dst, []byte(fp)); err != nil {
+		return posdesk.RowError{Line: line, Field: "fingerprint", Err: posdesk.Invalid("fingerprint", "Line %d has no row fingerprint; read the file with the importer.", line)}
+	}
+	return nil
+}
+
+// dateCache formats the few distinct dates of a file once.
+type dateCache map[posdesk.Date]string
+
+func (c dateCache) get(d posdesk.Date) string {
+	s, ok := c[d]
+	if !ok {
+		s = d.String()
+		c[d] = s
+	}
+	return s
+}
+
+// bulkTable describes a statement table for the bulk import path.
+type bulkTable struct {
+	name    string
+	columns []string // after batch_id and currency, which every row shares
+}
+
+var settlementTable = bulkTable{name: "settlement_lines", columns: []string{"fingerprint", "merchant", "terminal", "batch", "trace", "rrn",
+	"auth_code", "card", "card_type", "issuer", "kind", "amount_minor", "fee_minor", "net_minor", "time", "settle_date", "line"}}
+
+var bankTable = bulkTable{name: "bank_lines", columns: []string{"fingerprint", "date", "description", "counterparty", "credit_minor",
+	"debit_minor", "balance_minor", "line"}}
+
+// insertSQL returns the INSERT of rows rows of one batch and currency. The batch ID (a number
+// posdesk made) and the currency (a known ISO 4217 code) are written into the statement: plain
+// ? parameters keep binding linear in the driver, which looks numbered ones up by name.
+func (t bulkTable) insertSQL(rows int, batchID int64, currency string) string {
+	var b strings.Builder
+	b.WriteString("INSERT INTO " + t.name + " (batch_id, currency, " + strings.Join(t.columns, ", ") + ") VALUES ")
+	one := "(" + strconv.FormatInt(batchID, 10) + ", '" + currency + "'" + strings.Repeat(", ?", len(t.columns)) + ")"
+	for r := 0; r < rows; r++ {
+		if r > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(one)
+	}
+	b.WriteString(" ON CONFLICT DO NOTHING")
+	return b.String()
+}
+
+// bulkChunk is a group of rows made ready by the producing goroutine for the writer.
+type importChunk struct {
+	args     []any
+	rows     int
+	currency string // every row's; a known ISO 4217 code
+}
+
+// bulkDropIndexesAfter is the number of rows after which an import at least as large as its table
+// sets the table's indexes aside and builds them again at the end, by sorting: much faster than
+// growing them row by row. Duplicates of earlier imports are then removed in one statement.
+const bulkDropIndexesAfter = 20000
+
+// bulkImport writes the rows produce sends into table t inside tx, many rows per statement, with
+// the producer (reading and parsing the file) on its own goroutine. produce must stop and return
+// when stop is closed. It returns how many rows were stored and how many were duplicates.
+func bulkImport(tx *Tx, t bulkTable, batchID int64, produce func(chunks chan<- importChunk, stop <-chan struct{}) error) (stored, dups int, err error) {
+	ctx := tx.ctx
+	var existing int64
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM `+t.name).Scan(&existing); err != nil {
+		return 0, 0, dbError(err)
+	}
+	// A bigger page cache (64 MiB) keeps the index's hot pages in memory while it grows and
+	// while it is rebuilt; the connection gets its own size back afterwards (on the
+	// transaction's connection: the writer pool has only that one).
+	var cacheSize int64
+	if err := tx.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&cacheSize); err != nil {
+		return 0, 0, dbError(err)
+	}
+	if _, err := tx.ExecContext(ctx, `PRAGMA cache_size = -65536`); err != nil {
+		return 0, 0, dbError(err)
+	}
+	defer tx.ExecContext(context.WithoutCancel(ctx), `PRAGMA cache_size = `+strconv.FormatInt(cacheSize, 10))
+	chunks := make(chan importChunk, 8)
+	stop := make(chan struct{})
+	var prodErr error
+	go func() {
+		defer close(chunks)
+		prodErr = produce(chunks, stop)
+	}()
+	stopped := false
+	halt := func() {
+		if !stopped {
+			close(stop)
+			stopped = true
+		}
+	}
+	defer func() {
+		halt()
+		for range chunks {
+		}
+	}()
+	var full *sql.Stmt
+	currency := ""
+	defer func() {
+		if full != nil {
+			full.Close()
+		}
+	}()
+	var dropped []string
+	var lastBeforeDrop int64
+	rows := 0
+	for c := range chunks {
+		if dropped == nil && rows >= bulkDropIndexesAfter && int64(rows) >= existing {
+			if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM `+t.name).Scan(&lastBeforeDrop); err != nil {
+				return 0, 0, dbError(err)
+			}
+			if dropped, err = dropTableIndexes(tx, t.name); err != nil {
+				return 0, 0, dbError(err)
+			}
+			if full != nil {
+				full.Close() // prepared against the dropped indexes
+				full = nil
+			}
+		}
+		if _, ok := posdesk.MinorUnits(c.currency); !ok {
+			return 0, 0, posdesk.Invalid("currency", "Currency %q is not a known ISO 4217 code (for example CNY, HKD, USD).", c.currency)
+		}
+		if c.currency != currency && currency != "" {
+			return 0, 0, posdesk.Errorf(posdesk.EINVALID, "The file mixes currencies (%s and %s); import each currency separately.", currency, c.currency)
+		}
+		if full == nil || c.currency != currency {
+			currency = c.currency
+			if full, err = tx.PrepareContext(ctx, t.insertSQL(importRows, batchID, currency)); err != nil {
+				return 0, 0, dbError(err)
+			}
+		}
+		var res sql.Result
+		if c.rows == importRows {
+			res, err = full.ExecContext(ctx, c.args...)
+		} else {
+			res, err = tx.ExecContext(ctx, t.insertSQL(c.rows, batchID, currency), c.args...)
+		}
+		if err != nil {
+			return 0, 0, dbError(err)
+		}
+		n, _ := res.RowsAffected()
+		stored += int(n)
+		dups += c.rows - int(n)
+		rows += c.rows
+	}
+	if prodErr != nil {
+		return 0, 0, prodErr
+	}
+	if dropped != nil {
+		// The rows stored since the indexes were set aside were not checked against earlier
+		// imports: the ones already there (in batches not undone) are duplicates. They were
+		// never committed, so removing them here deletes nothing anyone saw.
+		var earlier bool
+		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM `+t.name+` WHERE id <= ? AND active = 1)`, existing).Scan(&earlier); err != nil {
+			return 0, 0, dbError(err)
+		}
+		if earlier {
+			res, err := tx.ExecContext(ctx, `DELETE FROM `+t.name+` WHERE id > ? AND fingerprint IN
+				(SELECT fingerprint FROM `+t.name+` WHERE id <= ? AND active = 1)`, lastBeforeDrop, existing)
+			if err != nil {
+				return 0, 0, dbError(err)
+			}
+			n, _ := res.RowsAffected()
+			stored -= int(n)
+			dups += int(n)
+		}
+		for _, create := range dropped {
+			if _, err := tx.ExecContext(ctx, create); err != nil {
+				return 0, 0, dbError(fmt.Errorf("rebuild index: %w", err))
+			}
+		}
+	}
+	return stored, dups, nil
+}
+
+// dropTableIndexes drops the indexes of table inside tx and returns the statements that create
+// them again.
+func dropTableIndexes(tx *Tx, table string) ([]string, error) {
+	rows, err := tx.QueryContext(tx.ctx, `SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL ORDER BY name`, table)
+	if err != nil {
+		return nil, err
+	}
+	var names, creates []string
+	for rows.Next() {
+		var name, create string
+		if err := rows.Scan(&name, &create); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		names, creates = append(names, name), append(creates, create)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for _, name := range names {
+		if _, err := tx.ExecContext(tx.ctx, `DROP INDEX "`+strings.ReplaceAll(name, `"`, `""`)+`"`); err != nil {
+			return nil, err
+		}
+	}
+	return append([]string{}, creates...), nil
+}
+
+// produceRows runs the iterator seq, turning each value into a row's arguments with add (which
+// returns them and the row's currency) and sending full chunks; row errors are noted on batch. It
+// returns the first other error.
+func produceRows[T any](ctx context.Context, seq iter.Seq2[T, error], batch *posdesk.ImportBatch, cols int,
+	add func(args []any, fp []byte, v T) ([]any, string, error), chunks chan<- importChunk, stop <-chan struct{}) error {
+	newChunk := func() ([]any, []byte) {
+		return make([]any, 0, importRows*cols), make([]byte, importRows*32)
+	}
+	args, arena := newChunk()
+	rows := 0
+	currency := ""
+	send := func() bool {
+		if rows == 0 {
+			return true
+		}
+		select {
+		case chunks <- importChunk{args: args, rows: rows, currency: currency}:
+		case <-stop:
+			return false
+		}
+		args, arena = newChunk()
+		rows = 0
+		return true
+	}
+	n := 0
+	for v, err := range seq {
+		if n++; n&0xfff == 0 {
+			if err := ctx.Err(); err != nil {
+				return dbError(err)
+			}
+		}
+		if err != nil {
+			if noteRowError(batch, err) {
+				continue
+			}
+			return err
+		}
+		fp := arena[rows*32 : rows*32+32]
+		var cur string
+		args, cur, err = add(args, fp, v)
+		if err != nil {
+			if noteRowError(batch, err) {
+				continue
+			}
+			return err
+		}
+		if currency == "" {
+			currency = cur
+		} else if cur != currency {
+			return posdesk.Errorf(posdesk.EINVALID, "The file mixes currencies (%s and %s); import each currency separately.", currency, cur)
+		}
+		rows++
+		if rows == importRows && !send() {
+			return nil
+		}
+	}
+	send()
+	return nil
+}
+
+// CreateSettlementImport stores a settlement statement's lines as one batch.
+func (db *DB) CreateSettlementImport(ctx context.Context, batch *posdesk.ImportBatch, lines iter.Seq2[*posdesk.SettlementLine, error]) error {
+	tx, err := db.startImport(ctx, batch, posdesk.ImportSettlement)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	dates := dateCache{}
+	add := func(args []any, fp []byte, s *posdesk.SettlementLine) ([]any, string, error) {
+		if err := fingerprintBytes(fp, s.Fingerprint, s.Line); err != nil {
+			return args, "", err
+		}
+		if !s.Kind.Valid() {
+			return args, "", posdesk.RowError{Line: s.Line, Field: "kind", Err: posdesk.Invalid("kind", "Kind %q is not one of: sale, void, refund, reversal, preauth, preauth_completion.", string(s.Kind))}
+		}
+		if s.Time.IsZero() {
+			return args, "", posdesk.RowError{Line: s.Line, Field: "time", Err: posdesk.Invalid("time", "Enter the date and time of the transaction.")}
+		}
+		settle := s.SettleDate
+		if settle.IsZero() {
+			settle = posdesk.DateOf(s.Time, time.UTC)
+		}
+		card, err := posdesk.MaskCard(s.Card)
+		if err != nil {
+			card = posdesk.MaskText(s.Card)
+		}
+		return append(args, fp, merchantID(s.MerchantID), posdesk.MaskText(s.TerminalID), posdesk.MaskText(s.Batch), posdesk.MaskText(s.Trace),
+			posdesk.MaskText(s.RRN), posdesk.MaskText(s.AuthCode), card, posdesk.MaskText(s.CardType), posdesk.MaskText(s.Issuer), string(s.Kind),
+			s.Amount.Minor(), s.Fee.Minor(), s.Net.Minor(), s.Time.Unix(), dates.get(settle), int64(s.Line)), currencyOf(s.Amount), nil
+	}
+	stored, dups, err := bulkImport(tx, settlementTable, batch.ID, func(chunks chan<- importChunk, stop <-chan struct{}) error {
+		return produceRows(ctx, lines, batch, len(settlementTable.columns), add, chunks, stop)
+	})
+	if err != nil {
+		return err
+	}
+	batch.New, batch.Duplicate = stored, dups
+	return finishImport(tx, batch, "settlement_lines", nil)
+}
+
+// merchantID keeps a 15-digit merchant ID (商户号) as it is, even when its digits happen to pass
+// the Luhn check, and masks anything else that could hide a card number.
+func merchantID(s string) string {
+	if len(s) == 15 && strings.Trim(s, "0123456789") == "" {
+		return s
+	}
+	return posdesk.MaskText(s)
+}
+
+func currencyOf(m posdesk.Money) string {
+	if m.Currency == "" {
+		return posdesk.DefaultCurrency
+	}
+	return m.Currency
+}
+
+// CreateBankImport stores a bank statement's lines as one batch.
+func (db *DB) CreateBankImport(ctx context.Context, batch *posdesk.ImportBatch, lines iter.Seq2[*posdesk.BankLine, error]) error {
+	tx, err := db.startImport(ctx, batch, posdesk.ImportBank)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	add := func(args []any, fp []byte, b *posdesk.BankLine) ([]any, string, error) {
+		if err := fingerprintBytes(fp, b.Fingerprint, b.Line); err != nil {
+			return args, "", err
+		}
+		if b.Date.IsZero() {
+			return args, "", posdesk.RowError{Line: b.Line, Field: "date", Err: posdesk.Invalid("date", "Date is empty; every row needs the transaction date.")}
+		}
+		cur := currencyOf(b.Credit)
+		if b.Credit.IsZero() && b.Debit.Currency != "" {
+			cur = b.Debit.Currency
+		}
+		return append(args, fp, b.Date.String(), posdesk.MaskText(b.Description), posdesk.MaskText(b.Counterparty),
+			b.Credit.Minor(), b.Debit.Minor(), b.Balance.Minor(), int64(b.Line)), cur, nil
+	}
+	stored, dups, err := bulkImport(tx, bankTable, batch.ID, func(chunks chan<- importChunk, stop <-chan struct{}) error {
+		return produceRows(ctx, lines, batch, len(bankTable.columns), add, chunks, stop)
+	})
+	if err != nil {
+		return err
+	}
+	batch.New, batch.Duplicate = stored, dups
+	return finishImport(tx, batch, "bank_lines", nil)
+}
+
+// posChunk is how many POS rows are checked for duplicates and stored at a time.
+const posChunk = 256
+
+// CreatePOSImport stores a POS export's rows as ledger transactions (source import) and
+// remembers each row's fingerprint, so importing the file again adds nothing.
+func (db *DB) CreatePOSImport(ctx context.Context, batch *posdesk.ImportBatch, lines iter.Seq2[*posdesk.POSLine, error]) error {
+	tx, err := db.startImport(ctx, batch, posdesk.ImportPOS)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var next int64
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) + 1 FROM transactions`).Scan(&next); err != nil {
+		return dbError(err)
+	}
+	first := next
+	actor := posdesk.ActorName(ctx)
+	var pending []*posdesk.POSLine
+	flush := func() error {
+		if len(pending) == 0 {
+			return nil
+		}
+		fps := make([]any, len(pending))
+		for i, p := range pending {
+			b := make([]byte, 32)
+			if err := fingerprintBytes(b, p.Fingerprint, p.Line); err != nil {
+				return err
+			}
+			fps[i] = b
+		}
+		seen := map[string]bool{}
+		rows, err := tx.QueryContext(ctx, `SELECT fingerprint FROM pos_import_rows WHERE active = 1 AND fingerprint IN (`+
+			strings.TrimSuffix(strings.Repeat("?,", len(fps)), ",")+`)`, fps...)
+		if err != nil {
+			return dbError(err)
+		}
+		for rows.Next() {
+			var fp []byte
+			if err := rows.Scan(&fp); err != nil {
+				rows.Close()
+				return dbError(err)
+			}
+			seen[string(fp)] = true
+		}
+		rows.Close()
+		var txArgs, rowArgs []any
+		n := 0
+		for i, p := range pending {
+			fp := fps[i].([]byte)
+			if seen[string(fp)] {
+				batch.Duplicate++
+				continue
+			}
+			seen[string(fp)] = true
+			t := p.Tx
+			t.ID, t.Source, t.ImportBatchID = next, posdesk.SourceImport, batch.ID
+			t.Normalize()
+			if err := t.Validate(); err != nil {
+				var e *posdesk.Error
+				errors.As(err, &e)
+				noteRowError(batch, posdesk.RowError{Line: p.Line, Field: e.Field, Err: e})
+				continue
+			}
+			t.CreatedAt, t.UpdatedAt, t.CreatedBy = tx.now, tx.now, actor
+			next++
+			txArgs = bulkArgs(txArgs, t)
+			rowArgs = append(rowArgs, t.ID, batch.ID, fp, int64(p.Line))
+			n++
+		}
+		pending = pending[:0]
+		if n == 0 {
+			return nil
+		}
+		if _, err := tx.ExecContext(ctx, bulkInsertSQL(n), txArgs...); err != nil {
+			return bulkWriteError(err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO pos_import_rows (transaction_id, batch_id, fingerprint, line) VALUES `+
+			strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?),", n), ","), rowArgs...); err != nil {
+			return dbError(err)
+		}
+		batch.New += n
+		return nil
+	}
+	for p, err := range lines {
+		if err != nil {
+			if noteRowError(batch, err) {
+				continue
+			}
+			return err
+		}
+		if p == nil || p.Tx == nil {
+			continue
+		}
+		pending = append(pending, p)
+		if len(pending) == posChunk {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+		if err := ctx.Err(); err != nil {
+			return dbError(err)
+		}
+	}
+	if err := flush(); err != nil {
+		return err
+	}
+	extra := map[string]any{}
+	if batch.New > 0 {
+		extra["first_transaction_id"], extra["last_transaction_id"] = first, next-1
+	}
+	return finishImport(tx, batch, "pos_import_rows", extra)
+}
+
+const batchColumns = `id, kind, file_name, file_sha256, profile, imported_at, imported_by, new_rows, duplicate_rows,
+	skipped_rows, refused_rows, errors, coalesce(undone_at, 0), undone_by`
+
+func scanBatch(s scanner) (*posdesk.ImportBatch, error) {
+	var b posdesk.ImportBatch
+	var imported, undone int64
+	var errs string
+	if err := s.Scan(&b.ID, &b.Kind, &b.FileName, &b.FileSHA256, &b.Profile, &imported, &b.ImportedBy, &b.New, &b.Duplicate,
+		&b.Skipped, &b.Refused, &errs, &undone, &b.UndoneBy); err != nil {
+		return nil, err
+	}
+	b.ImportedAt, b.UndoneAt = fromUnix(imported), fromUnix(undone)
+	b.Errors = decodeRowErrors(errs)
+	return &b, nil
+}
+
+// FindImportBatchByID returns the batch with id, or ENOTFOUND.
+func (db *DB) FindImportBatchByID(ctx context.Context, id int64) (*posdesk.ImportBatch, error) {
+	return findImportBatch(ctx, db.read, id)
+}
+
+func findImportBatch(ctx context.Context, q querier, id int64) (*posdesk.ImportBatch, error) {
+	b, err := scanBatch(q.QueryRowContext(ctx, `SELECT `+batchColumns+` FROM import_batches WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, posdesk.Errorf(posdesk.ENOTFOUND, "Import %d does not exist.", id)
+	}
+	return b, dbError(err)
+}
+
+// FindImportBatches returns the matching batches, newest first, and their total count.
+func (db *DB) FindImportBatches(ctx context.Context, f posdesk.ImportBatchFilter) ([]*posdesk.ImportBatch, int, error) {
+	var conds []string
+	var args []any
+	if f.ID != nil {
+		conds, args = append(conds, "id = ?"), append(args, *f.ID)
+	}
+	if f.Kind != nil {
+		conds, args = append(conds, "kind = ?"), append(args, string(*f.Kind))
+	}
+	if f.FileSHA256 != nil {
+		conds, args = append(conds, "file_sha256 = ?"), append(args, strings.ToLower(*f.FileSHA256))
+	}
+	if !f.IncludeUndone {
+		conds = append(conds, "undone_at IS NULL")
+	}
+	where := ""
+	if len(conds) > 0 {
+		where = " WHERE " + strings.Join(conds, " AND ")
+	}
+	var total int
+	if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM import_batches`+where, args...).Scan(&total); err != nil {
+		return nil, 0, dbError(err)
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT `+batchColumns+` FROM import_batches`+where+` ORDER BY id DESC`+limitClause(f.Offset, f.Limit), args...)
+	if err != nil {
+		return nil, 0, dbError(err)
+	}
+	defer rows.Close()
+	var out []*posdesk.ImportBatch
+	for rows.Next() {
+		b, err := scanBatch(rows)
+		if err != nil {
+			return nil, 0, dbError(err)
+		}
+		out = append(out, b)
+	}
+	return out, total, dbError(rows.Err())
+}
+
+func limitClause(offset, limit int) string {
+	if limit <= 0 {
+		limit = -1
+	}
+	return " LIMIT " + strconv.Itoa(limit) + " OFFSET " + strconv.Itoa(max(offset, 0))
+}
+
+// UndoImportBatch marks a batch undone: its rows stay but stop counting, and the ledger records
+// a POS export created are voided with the reason. The audit trail records who and when.
+func (db *DB) UndoImportBatch(ctx context.Context, id int64) (*posdesk.ImportBatch, error) {
+	if err := db.authorize(ctx, posdesk.ActImport, "import_batch", id); err != nil {
+		return nil, err
+	}
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	b, err := findImportBatch(ctx, tx, id)
+	if err != nil {
+		return nil, err
+	}
+	if b.Undone() {
+		return nil, posdesk.Errorf(posdesk.ECONFLICT, "Import %d was already undone on %s.", id, b.UndoneAt.Format("2006-01-02 15:04"))
+	}
+	var first, last int64
+	if err := tx.QueryRowContext(ctx, `SELECT first_row_id, last_row_id FROM import_batches WHERE id = ?`, id).Scan(&first, &last); err != nil {
+		return nil, dbError(err)
+	}
+	by := posdesk.ActorName(ctx)
+	if _, err := tx.ExecContext(ctx, `UPDATE import_batches SET undone_at = ?, undone_by = ? WHERE id = ?`, unix(tx.now), by, id); err != nil {
+		return nil, dbError(err)
+	}
+	var affected int64
+	switch b.Kind {
+	case posdesk.ImportSettlement, posdesk.ImportBank:
+		table := "settlement_lines"
+		if b.Kind == posdesk.ImportBank {
+			table = "bank_lines"
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE `+table+` SET active = 0 WHERE id BETWEEN ? AND ? AND batch_id = ?`, first, last, id)
+		if err != nil {
+			return nil, dbError(err)
+		}
+		affected, _ = res.RowsAffected()
+		// Matches made with the lines no longer stand; the next reconciliation finds anew.
+		if b.Kind == posdesk.ImportSettlement {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM matches WHERE confirmed_at IS NULL AND settlement_line_id IN
+				(SELECT id FROM settlement_lines WHERE id BETWEEN ? AND ? AND batch_id = ?)`, first, last, id); err != nil {
+				return nil, dbError(err)
+			}
+		}
+	case posdesk.ImportPOS:
+		if _, err := tx.ExecContext(ctx, `UPDATE pos_import_rows SET active = 0 WHERE batch_id = ?`, id); err != nil {
+			return nil, dbError(err)
+		}
+		reason := fmt.Sprintf("import %d undone", id)
+		res, err := tx.ExecContext(ctx, `UPDATE transactions SET voided_at = ?, void_reason = ?, voided_by = ?, updated_at = ?
+			WHERE voided_at IS NULL AND id IN (SELECT transaction_id FROM pos_import_rows WHERE batch_id = ?)`, unix(tx.now), reason, by, unix(tx.now), id)
+		if err != nil {
+			return nil, dbError(err)
+		}
+		affected, _ = res.RowsAffected()
+		if _, err := tx.ExecContext(ctx, `DELETE FROM matches WHERE confirmed_at IS NULL AND transaction_id IN
+			(SELECT transaction_id FROM pos_import_rows WHERE batch_id = ?)`, id); err != nil {
+			return nil, dbError(err)
+		}
+	}
+	if err := tx.audit("import.undo", "import_batch", id, map[string]any{"undone": false},
+		map[string]any{"undone": true, "rows": affected, "kind": b.Kind, "file": b.FileName}); err != nil {
+		return nil, err
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, dbError(err)
+	}
+	b.UndoneAt, b.UndoneBy = tx.now, by
+	return b, nil
+}
+
+const settlementColumns = `id, batch_id, hex(fingerprint), merchant, terminal, batch, trace, rrn, auth_code, card, card_type, issuer, kind,
+	amount_minor, fee_minor, net_minor, currency, time, settle_date, line`
+
+func scanSettlementLine(s scanner) (*posdesk.SettlementLine, error) {
+	var l posdesk.SettlementLine
+	var amount, fee, net, tm int64
+	var cur, settle string
+	if err := s.Scan(&l.ID, &l.BatchID, &l.Fingerprint, &l.MerchantID, &l.TerminalID, &l.Batch, &l.Trace, &l.RRN, &l.AuthCode, &l.Card,
+		&l.CardType, &l.Issuer, &l.Kind, &amount, &fee, &net, &cur, &tm, &settle, &l.Line); err != nil {
+		return nil, err
+	}
+	l.Fingerprint = strings.ToLower(l.Fingerprint)
+	l.Amount, l.Fee, l.Net = posdesk.NewMoney(amount, cur), posdesk.NewMoney(fee, cur), posdesk.NewMoney(net, cur)
+	l.Time = fromUnix(tm)
+	l.SettleDate, _ = posdesk.ParseDate(settle)
+	return &l, nil
+}
+
+// FindSettlementLines returns the matching lines of batches not undone, in file order, and the
+// total count.
+func (db *DB) FindSettlementLines(ctx context.Context, f posdesk.SettlementLineFilter) ([]*posdesk.SettlementLine, int, error) {
+	conds := []string{"active = 1"}
+	var args []any
+	if f.ID != nil {
+		conds, args = append(conds, "id = ?"), append(args, *f.ID)
+	}
+	if f.BatchID != nil {
+		conds = append(conds, "id BETWEEN (SELECT first_row_id FROM import_batches WHERE id = ?) AND (SELECT last_row_id FROM import_batches WHERE id = ?) AND batch_id = ?")
+		args = append(args, *f.BatchID, *f.BatchID, *f.BatchID)
+	}
+	if f.RRN != nil {
+		conds, args = append(conds, "rrn = ?"), append(args, *f.RRN)
+	}
+	if !f.From.IsZero() {
+		conds, args = append(conds, "time >= ?"), append(args, f.From.Unix())
+	}
+	if !f.To.IsZero() {
+		conds, args = append(conds, "time < ?"), append(args, f.To.Unix())
+	}
+	where := " WHERE " + strings.Join(conds, " AND ")
+	var total int
+	if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM settlement_lines`+where, args...).Scan(&total); err != nil {
+		return nil, 0, dbError(err)
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT `+settlementColumns+` FROM settlement_lines`+where+` ORDER BY id`+limitClause(f.Offset, f.Limit), args...)
+	if err != nil {
+		return nil, 0, dbError(err)
+	}
+	defer rows.Close()
+	var out []*posdesk.SettlementLine
+	for rows.Next() {
+		l, err := scanSettlementLine(rows)
+		if err != nil {
+			return nil, 0, dbError(err)
+		}
+		out = append(out, l)
+	}
+	return out, total, dbError(rows.Err())
+}
+
+const bankColumns = `id, batch_id, hex(fingerprint), date, description, counterparty, credit_minor, debit_minor, balance_minor, currency, line`
+
+func scanBankLine(s scanner) (*posdesk.BankLine, error) {
+	var b posdesk.BankLine
+	var credit, debit, balance int64
+	var date, cur string
+	if err := s.Scan(&b.ID, &b.BatchID, &b.Fingerprint, &date, &b.Description, &b.Counterparty, &credit, &debit, &balance, &cur, &b.Line); err != nil {
+		return nil, err
+	}
+	b.Fingerprint = strings.ToLower(b.Fingerprint)
+	b.Date, _ = posdesk.ParseDate(date)
+	b.Credit, b.Debit, b.Balance = posdesk.NewMoney(credit, cur), posdesk.NewMoney(debit, cur), posdesk.NewMoney(balance, cur)
+	return &b, nil
+}
+
+// FindBankLines returns the matching bank lines of batches not undone, by date, and the total.
+func (db *DB) FindBankLines(ctx context.Context, f posdesk.BankLineFilter) ([]*posdesk.BankLine, int, error) {
+	conds := []string{"active = 1"}
+	var args []any
+	if f.ID != nil {
+		conds, args = append(conds, "id = ?"), append(args, *f.ID)
+	}
+	if f.BatchID != nil {
+		conds = append(conds, "id BETWEEN (SELECT first_row_id FROM import_batches WHERE id = ?) AND (SELECT last_row_id FROM import_batches WHERE id = ?) AND batch_id = ?")
+		args = append(args, *f.BatchID, *f.BatchID, *f.BatchID)
+	}
+	if !f.From.IsZero() {
+		conds, args = append(conds, "date >= ?"), append(args, f.From.String())
+	}
+	if !f.To.IsZero() {
+		conds, args = append(conds, "date < ?"), append(args, f.To.String())
+	}
+	where := " WHERE " + strings.Join(conds, " AND ")
+	var total int
+	if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM bank_lines`+where, args...).Scan(&total); err != nil {
+		return nil, 0, dbError(err)
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT `+bankColumns+` FROM bank_lines`+where+` ORDER BY date, id`+limitClause(f.Offset, f.Limit), args...)
+	if err != nil {
+		return nil, 0, dbError(err)
+	}
+	defer rows.Close()
+	var out []*posdesk.BankLine
+	for rows.Next() {
+		b, err := scanBankLine(rows)
+		if err != nil {
+			return nil, 0, dbError(err)
+		}
+		out = append(out, b)
+	}
+	return out, total, dbError(rows.Err())
+}
+
+// scan streams the rows of query through scanRow.
+func scan[T any](ctx context.Context, db *sql.DB, query string, scanRow func(scanner) (T, error)) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		var zero T
+		rows, err := db.QueryContext(ctx, query)
+		if err != nil {
+			yield(zero, dbError(err))
+			return
+		}
+		defer rows.Close()
+		for rows.Next() {
+			v, err := scanRow(rows)
+			if err != nil {
+				yield(zero, dbError(err))
+				return
+			}
+			if !yield(v, nil) {
+				return
+			}
+		}
+		if err := rows.Err(); err != nil {
+			yield(zero, dbError(err))
+		}
+	}
+}
+
+// ScanSettlementLines streams every line of the batches not undone.
+func (db *DB) ScanSettlementLines(ctx context.Context) iter.Seq2[*posdesk.SettlementLine, error] {
+	return scan(ctx, db.read, `SELECT `+settlementColumns+` FROM settlement_lines WHERE active = 1`, scanSettlementLine)
+}
+
+// ScanBankLines streams every bank line of the batches not undone.
+func (db *DB) ScanBankLines(ctx context.Context) iter.Seq2[*posdesk.BankLine, error] {
+	return scan(ctx, db.read, `SELECT `+bankColumns+` FROM bank_lines WHERE active = 1`, scanBankLine)
+}
+
+// ScanTransactions streams every ledger record that is not voided, for reconciliation.
+func (db *DB) ScanTransactions(ctx context.Context) iter.Seq2[*posdesk.Transaction, error] {
+	return scan(ctx, db.read, `SELECT `+txColumns+` FROM transactions WHERE voided_at IS NULL`, scanTransaction)
+}
