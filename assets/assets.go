@@ -23,3 +23,11 @@ var Icon []byte
 //
 //go:embed i18n
 var Catalogs embed.FS
+
+// Help holds the in-app help: help/<lang>/<topic>.md, Markdown pages in English (en) and
+// Chinese (zh-Hans). There is one page per incident kind, named after the kind
+// (charged_but_failed.md): what happened, the usual resolution, what to prepare before calling
+// the bank, and deadlines.
+//
+//go:embed help
+var Help embed.FS

@@ -145,7 +145,11 @@ func runCheck(e *env, anchors []posdesk.AuditHead, backupDir string, noBackups b
 	if herr == nil && head == "" {
 		head = h.Hash
 	}
-	add("audit", err, i18n.T("audit chain: %[1]d entries intact, head %[2]s", n, (posdesk.AuditHead{Seq: int64(n), Hash: head}).Short()))
+	okText := i18n.T("audit chain: %[1]d entries intact, head %[2]s", n, (posdesk.AuditHead{Seq: int64(n), Hash: head}).Short())
+	if n == 0 {
+		okText = i18n.T("audit chain: no entries yet")
+	}
+	add("audit", err, okText)
 
 	missing, err := e.DB.MissingAuditTriggers(e.Ctx)
 	if err != nil {

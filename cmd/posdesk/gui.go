@@ -17,6 +17,7 @@ import (
 
 	"github.com/posdesk/posdesk/assets"
 	"github.com/posdesk/posdesk/internal/attach"
+	"github.com/posdesk/posdesk/internal/demo"
 	"github.com/posdesk/posdesk/internal/i18n"
 	"github.com/posdesk/posdesk/internal/posdesk"
 	"github.com/posdesk/posdesk/internal/sqlite"
@@ -88,15 +89,23 @@ func runGUI(args []string, stderr io.Writer) int {
 		return attach.Intake(name, r, attach.Options{Kind: kind, Caption: caption, By: by})
 	}
 	services := ui.Services{Transactions: db, Settings: db, Incidents: db, Intake: intake,
-		Staff: db, Audit: db, Backups: db, Restore: restorer}
+		Staff: db, Audit: db, Backups: db, Restore: restorer, FollowUps: db,
+		DataFile: path, Demo: &demoData{path: path, now: time.Now, n: demo.DefaultTransactions},
+		Packets: newGUIPackets(db, time.Now, time.Local), Reports: &guiReports{db: db, now: time.Now, loc: time.Local},
+		Imports: newGUIImports(db, path, time.Now, time.Local)}
 	// Nobody is signed in until the gate lets them in (first run: the owner is created).
 	w = ui.NewMainWindow(a, services, ui.Config{})
 	gate := ui.NewGate(w)
-	gate.Start()
+	gate.StartSetup() // a new shop gets the first-run wizard (firstrun.go)
+	ui.WarnDataPlace(w)
 	gate.Run()
 	defer gate.Close()
 	stop := autoBackups(db, restorer)
 	defer stop()
+	// Refund reminders: a desktop notification at start and once a day while posdesk is open.
+	applyReminderDays(db)
+	stopReminders := w.StartReminders(10 * time.Minute)
+	defer stopReminders()
 	w.ShowAndRun()
 	return 0
 }

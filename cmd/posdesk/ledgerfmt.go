@@ -149,9 +149,26 @@ func flagErrors(err error) error {
 		if !ok {
 			return err
 		}
-		lines = append(lines, flag+": "+i18n.T(e.Format, e.Args...))
+		lines = append(lines, flag+": "+i18n.T(e.Format, labelArgs(e.Args)...))
 	}
 	return usageError{strings.Join(lines, "\n")}
+}
+
+// fieldLabels are the field names posdesk.Transaction.Validate passes as message arguments.
+var fieldLabels = map[string]bool{"Merchant ID": true, "Terminal ID": true, "Batch number": true,
+	"Trace number": true, "Reference number (RRN)": true, "Authorisation code": true}
+
+// labelArgs translates the field names among a validation message's arguments, which the domain
+// passes in English ("Terminal ID is at most 8 characters" must read "终端号 最多 8 个字符").
+func labelArgs(args []any) []any {
+	out := make([]any, len(args))
+	for i, a := range args {
+		if s, ok := a.(string); ok && fieldLabels[s] {
+			a = i18n.T(s)
+		}
+		out[i] = a
+	}
+	return out
 }
 
 // displayWidth returns how many terminal columns s takes: East Asian wide characters (Chinese,

@@ -15,6 +15,7 @@ import (
 
 	"github.com/posdesk/posdesk/internal/i18n"
 	"github.com/posdesk/posdesk/internal/posdesk"
+	"github.com/posdesk/posdesk/internal/sqlite"
 )
 
 var rfAddFlags struct {
@@ -177,8 +178,17 @@ func rfParse[T interface {
 	return v, err
 }
 
-// rfToday returns the shop's date now.
-func rfToday(e *env) posdesk.Date { return posdesk.DateOf(e.Now(), e.Loc) }
+// rfToday returns the shop's date now, in the shop's time zone (setting shop.timezone) or the
+// PC's.
+func rfToday(e *env) posdesk.Date {
+	loc := e.Loc
+	if name, err := e.DB.Setting(e.Ctx, sqlite.ShopTimezoneSetting, ""); err == nil && name != "" {
+		if l, err := time.LoadLocation(name); err == nil {
+			loc = l
+		}
+	}
+	return posdesk.DateOf(e.Now(), loc)
+}
 
 // rfDate parses an optional date flag; "none" gives the zero Date and clear = true.
 func rfDate(s string) (d posdesk.Date, clear bool, err error) {
@@ -760,7 +770,8 @@ func rfRunApprove(e *env, args []string) error {
 	if len(rest) > 0 {
 		return usagef("unexpected argument %q", rest[0])
 	}
-	if strings.TrimSpace(*rfApproveFlags.by) == "" && e.User == "" {
+	if u := posdesk.UserFromContext(e.Ctx); strings.TrimSpace(*rfApproveFlags.by) == "" && (u == nil || u.ID == 0) {
+		// Without staff logins the approver is named; with them it is the signed-in person.
 		return usagef("name the approving manager with --by NAME")
 	}
 	r, err := e.DB.ApproveRefund(e.Ctx, id, *rfApproveFlags.by)

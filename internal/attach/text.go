@@ -56,7 +56,8 @@ func readText(data []byte) (*textLog, error) {
 	}
 	switch enc {
 	case encUTF8:
-		// MaskText changes digits into '*' only, one byte for one byte: mask in place.
+		// MaskText changes digits into '*' only (a full-width digit's three bytes become one):
+		// mask the file's own text.
 		out.original = []byte(maskAll(string(data)))
 	case encUTF16LE, encUTF16BE:
 		out.original = encodeUTF16(masked, enc == encUTF16BE)
@@ -258,8 +259,8 @@ func maskLine(s string) string {
 	return s
 }
 
-// mayHoldCard reports whether s has 13 or more digits with nothing but spaces and dashes between
-// them: the only text MaskText can change.
+// mayHoldCard reports whether s has 13 or more digits (ASCII or full-width) with nothing but
+// spaces and dashes between them: the only text MaskText can change.
 func mayHoldCard(s string) bool {
 	n := 0
 	for i := 0; i < len(s); i++ {
@@ -268,6 +269,11 @@ func mayHoldCard(s string) bool {
 			if n++; n >= 13 {
 				return true
 			}
+		case c == 0xEF && i+2 < len(s) && s[i+1] == 0xBC && s[i+2] >= 0x90 && s[i+2] <= 0x99: // ０-９, as MaskText counts them
+			if n++; n >= 13 {
+				return true
+			}
+			i += 2
 		case c == ' ' || c == '-':
 		default:
 			n = 0

@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"image"
-	"image/color"
 	"image/jpeg"
 	"math/rand/v2"
 	"strings"
@@ -15,17 +14,26 @@ import (
 	"github.com/posdesk/posdesk/internal/posdesk"
 )
 
-// noisyJPEG returns a w x h photo-like JPEG that compresses badly (gradients plus noise), the
-// worst case for the ladder.
+// noisyJPEG returns a w x h photo-like JPEG that compresses badly (gradients plus noise in light
+// and colour), the worst case for the ladder.
 func noisyJPEG(tb testing.TB, w, h int, seed uint64, quality int) []byte {
 	tb.Helper()
-	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
-	img := image.NewRGBA(image.Rect(0, 0, w, h))
-	for y := 0; y < h; y++ {
-		for x := 0; x < w; x++ {
-			n := uint8(rng.IntN(90))
-			img.SetRGBA(x, y, color.RGBA{uint8(x*255/w)/2 + n, uint8(y*255/h)/2 + n, 120 + n, 255})
+	img := image.NewYCbCr(image.Rect(0, 0, w, h), image.YCbCrSubsampleRatio420)
+	x := uint32(seed*2654435761) | 1
+	rnd := func() uint8 { // xorshift
+		x ^= x << 13
+		x ^= x >> 17
+		x ^= x << 5
+		return uint8(x)
+	}
+	for py := 0; py < h; py++ {
+		for px := 0; px < w; px++ {
+			img.Y[py*img.YStride+px] = uint8(px*120/w+py*60/h) + rnd()%90
 		}
+	}
+	for i := range img.Cb {
+		img.Cb[i] = 90 + rnd()%80
+		img.Cr[i] = 90 + rnd()%80
 	}
 	var b bytes.Buffer
 	if err := jpeg.Encode(&b, img, &jpeg.Options{Quality: quality}); err != nil {
@@ -128,4 +136,32 @@ func TestGrayscaleAndProgress(t *testing.T) {
 		t.Errorf("Progress called %d times, last %d of %d; want 5, ending 5 of 5", calls, last, total)
 	}
 	checkPDF(t, gray.PDF)
+}
+
+// scannedPDF is a one-page PDF holding a w x h JPEG scan, as banks' "download statement" pages
+// often produce.
+func scannedPDF(tb testing.TB, w, h int) []byte {
+	jpg := noisyJPEG(tb, w, h, 42, 92)
+	return mkPDF("", "<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /XObject << /Im1 5 0 R >> >> >>",
+		streamObj("", "q 595 0 0 842 0 0 cm /Im1 Do Q"),
+		streamObj(fmt.Sprintf("/Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /DCTDecode", w, h), string(jpg)))
+}
+
+// TestLadderShrinksScannedPDF: a scanned statement over the Visa limit is brought inside it by
+// reducing the scan inside the PDF to the preset's DPI and re-encoding it; the page still
+// renders.
+func TestLadderShrinksScannedPDF(t *testing.T) {
+	scan := scannedPDF(t, 2000, 2830)
+	p := fixturePacket(t, pdf.LangEn)
+	p.Preset = "visa"
+	p.Exhibits = []pdf.Exhibit{{FileName: "scan.pdf", Caption: "scanned statement", MediaType: "application/pdf", Original: scan}}
+	if len(scan) < 2_000_000 {
+		t.Fatalf("fixture scan is only %d bytes; it should be over the Visa limit", len(scan))
+	}
+	res := build(t, p)
+	if res.Bytes >= len(scan) || int64(res.Bytes) > res.Preset.TargetBytes || res.Exhibits[0].Pages != 1 {
+		t.Errorf("step %d, %d bytes (target %d), exhibit %+v", res.Step, res.Bytes, res.Preset.TargetBytes, res.Exhibits[0])
+	}
+	checkPDF(t, res.PDF)
 }

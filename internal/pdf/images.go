@@ -34,6 +34,9 @@ type picture struct {
 	img  image.Image // *image.YCbCr (4:2:0) or *image.Gray at step-0 size
 	srcW int         // original pixel size, for the caption
 	srcH int
+	// asIs is the source file when it is a JPEG a PDF can hold unchanged (RGB or gray, no larger
+	// than step 0): used whenever it is smaller than the re-encoding, to avoid a second loss.
+	asIs []byte
 
 	mu    sync.Mutex
 	steps map[int]encoding
@@ -57,6 +60,9 @@ func (p *picture) encoded(step int) ([]byte, int, int, error) {
 	if err != nil {
 		return nil, 0, 0, err
 	}
+	if p.asIs != nil && len(p.asIs) <= len(jpg) {
+		jpg, w, h = p.asIs, p.srcW, p.srcH
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.steps == nil {
@@ -76,13 +82,27 @@ func decodePicture(data []byte, boxW, boxH int, gray bool) (*picture, error) {
 	if cfg.Width <= 0 || cfg.Height <= 0 || int64(cfg.Width)*int64(cfg.Height) > maxImagePixels {
 		return nil, fmt.Errorf("image of %dx%d pixels is out of range", cfg.Width, cfg.Height)
 	}
-	src, _, err := image.Decode(bytes.NewReader(data))
+	src, format, err := image.Decode(bytes.NewReader(data))
 	if err != nil {
 		return nil, fmt.Errorf("decode image: %w", err)
 	}
 	sw, sh := src.Bounds().Dx(), src.Bounds().Dy()
 	dw, dh := fitPixels(sw, sh, boxW, boxH)
-	return &picture{img: reduce(src, dw, dh, gray), srcW: sw, srcH: sh}, nil
+	if m := src.ColorModel(); m == color.GrayModel || m == color.Gray16Model {
+		gray = true // a gray source encodes as one channel: smaller, same look
+	}
+	pic := &picture{img: reduce(src, dw, dh, gray), srcW: sw, srcH: sh}
+	if format == "jpeg" && dw == sw && dh == sh {
+		switch src.(type) {
+		case *image.Gray:
+			pic.asIs = data
+		case *image.YCbCr:
+			if !gray {
+				pic.asIs = data
+			}
+		}
+	}
+	return pic, nil
 }
 
 // fitPixels returns the size of a sw x sh image fitted inside bw x bh, never larger than the

@@ -270,3 +270,66 @@ func TestPacketGolden(t *testing.T) {
 		})
 	}
 }
+
+// TestLongContent: a story and a contact note longer than a page, and five transactions, still
+// lay out (rows split across pages) without losing text.
+func TestLongContent(t *testing.T) {
+	p := fixturePacket(t, pdf.LangZh)
+	p.Exhibits = nil
+	long := strings.Repeat("银行客服表示需要进一步核查，请商户耐心等待并保留所有凭证。", 120)
+	p.Letter.Story = long
+	p.Timeline = append(p.Timeline, pdf.Event{Time: fixedNow(), Who: "王丽", What: long})
+	for i := 0; i < 3; i++ {
+		tx := p.Transactions[0]
+		tx.RRN = fmt.Sprintf("40731234570%d", i)
+		p.Transactions = append(p.Transactions, tx)
+	}
+	res := build(t, p)
+	text := checkPDF(t, res.PDF)
+	// Drop the footers, which pdftotext puts between the halves of text crossing a page.
+	var kept []string
+	for _, l := range strings.Split(text, "\n") {
+		if !strings.Contains(l, "INC-2025-0042 · 第") && !strings.HasPrefix(l, "生成于") {
+			kept = append(kept, l)
+		}
+	}
+	flat := strings.Join(strings.Fields(strings.Join(kept, "\n")), "")
+	if !strings.Contains(flat, long) {
+		t.Errorf("the story lost characters across pages")
+	}
+	// The timeline cell is split between pages too; its sentences are all there (a sentence cut
+	// by the repeated table header may not count).
+	if n, want := strings.Count(flat, "银行客服表示需要进一步核查，请商户耐心等待并保留所有凭证。"), 2*120-4; n < want {
+		t.Errorf("found %d whole sentences, want at least %d", n, want)
+	}
+	for i := 0; i < 3; i++ {
+		if rrn := fmt.Sprintf("40731234570%d", i); !strings.Contains(flat, rrn) {
+			t.Errorf("RRN %s missing", rrn)
+		}
+	}
+}
+
+// TestNoFullCardNumberAnywhere puts a full card number in every free-text field of a packet:
+// none reaches the PDF.
+func TestNoFullCardNumberAnywhere(t *testing.T) {
+	card := luhnCard("436742")
+	p := fixturePacket(t, pdf.LangBoth)
+	p.Exhibits = p.Exhibits[7:] // the log
+	p.PartyName = "Bank " + card
+	p.Shop.Address = "Road " + card
+	p.Letter.Story, p.Letter.AskDetail, p.Letter.CaseNumber, p.Letter.Signatory = card, card, card, card
+	p.Transactions[0].Settled, p.Transactions[0].MaskedCard = card, card
+	p.Facts = append(p.Facts, pdf.Fact{Label: pdf.Text{En: "Note"}, Value: card})
+	p.StatusHistory[0].Note = card
+	p.Timeline[0].What = card
+	p.Exhibits[0].Caption = card
+	p.Exhibits[0].Original = append(append([]byte(nil), p.Exhibits[0].Original...), []byte("card "+card+"\n")...)
+	res := build(t, p)
+	text := checkPDF(t, res.PDF)
+	if strings.Contains(strings.Join(strings.Fields(text), ""), card) {
+		t.Errorf("full card number in the packet text")
+	}
+	if p.Letter.Story != card {
+		t.Errorf("Build changed the caller's packet")
+	}
+}

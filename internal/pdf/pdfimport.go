@@ -17,7 +17,24 @@ import (
 type pdfDoc struct {
 	r     *pdfReader
 	pages []*srcPage
-	size  int // about how many bytes importing every page adds
+	size  int // about how many bytes importing every page adds, its JPEG images aside
+	// images are the document's JPEG images the ladder may shrink, by source object number, each
+	// decoded for the largest page at the preset's DPI.
+	images map[int]*picture
+	imgNum []int // their object numbers, in order met
+}
+
+// imageBytes returns the bytes of the document's shrinkable images at ladder step.
+func (d *pdfDoc) imageBytes(step int) (int, error) {
+	n := 0
+	for _, num := range d.imgNum {
+		jpg, _, _, err := d.images[num].encoded(step)
+		if err != nil {
+			return 0, err
+		}
+		n += len(jpg)
+	}
+	return n, nil
 }
 
 // srcPage is one page of an attachment.
@@ -40,13 +57,14 @@ type formPage struct {
 
 // readPDFBounded reads a PDF attachment's pages within a time limit. Any failure, including a
 // panic inside the reader, comes back as a *pdfError with a reason for the exhibit index.
-func readPDFBounded(data []byte, timeout time.Duration) (*pdfDoc, error) {
+// Images inside are decoded for dpi (0: they are kept as they are).
+func readPDFBounded(data []byte, timeout time.Duration, dpi int) (*pdfDoc, error) {
 	deadline := time.Now().Add(timeout)
-	doc, err := readPDF(data, deadline, false)
+	doc, err := readPDF(data, deadline, false, dpi)
 	var pe *pdfError
 	if err != nil && asPDFError(err, &pe) && retryable(pe) {
 		// The xref may point to the wrong places: rebuild it by scanning and try once more.
-		if doc2, err2 := readPDF(data, deadline, true); err2 == nil {
+		if doc2, err2 := readPDF(data, deadline, true, dpi); err2 == nil {
 			return doc2, nil
 		}
 	}
@@ -64,7 +82,7 @@ func retryable(e *pdfError) bool {
 	return true
 }
 
-func readPDF(data []byte, deadline time.Time, rebuild bool) (doc *pdfDoc, err error) {
+func readPDF(data []byte, deadline time.Time, rebuild bool, dpi int) (doc *pdfDoc, err error) {
 	defer catch(&err)
 	r, err := openPDF(data, deadline, rebuild)
 	if err != nil {
@@ -119,17 +137,53 @@ func readPDF(data []byte, deadline time.Time, rebuild bool) (doc *pdfDoc, err er
 	// Decode the contents and estimate the size now, inside the bounds: every object reachable
 	// from the pages' resources, once. After this, writing the forms parses nothing new.
 	c := newCopier(doc, 0)
+	maxW, maxH := 0.0, 0.0
 	for _, p := range doc.pages {
 		p.content, p.contentEnc = formContent(p)
 		c.value(p.resources)
 		doc.size += 300 + len(p.content)
+		maxW, maxH = math.Max(maxW, p.width), math.Max(maxH, p.height)
 	}
+	// Pages are drawn fitted to the exhibit box: images need no more pixels than that at dpi.
+	dispW, dispH := fitMM(maxW*ptToMM, maxH*ptToMM, exhibitBoxW, exhibitBoxH)
 	for i := 0; i < len(c.order); i++ {
+		if dpi > 0 {
+			doc.addImage(c.order[i], int(dispW/25.4*float64(dpi)), int(dispH/25.4*float64(dpi)))
+		}
 		c.copyObject(i, nil)
 	}
 	doc.size += c.bytes
 	r.deadline = time.Time{}
 	return doc, nil
+}
+
+// addImage decodes source object n when it is a JPEG image the ladder can re-encode (8-bit RGB
+// or gray, no decode array, not a mask), fitted to boxW x boxH pixels. Anything else, or a JPEG
+// that does not decode, is copied as it is.
+func (d *pdfDoc) addImage(n, boxW, boxH int) {
+	st, ok := d.r.object(n).(*pdfStream)
+	if !ok || st.dict["/Subtype"] != pdfName("/Image") || len(st.raw) < 2048 {
+		return
+	}
+	f := d.r.get(st.dict["/Filter"])
+	if a, ok := f.(pdfArray); ok && len(a) == 1 {
+		f = d.r.get(a[0])
+	}
+	cs := d.r.get(st.dict["/ColorSpace"])
+	bpc, _ := d.r.get(st.dict["/BitsPerComponent"]).(int)
+	if f != pdfName("/DCTDecode") || (cs != pdfName("/DeviceRGB") && cs != pdfName("/DeviceGray")) || bpc != 8 ||
+		st.dict["/Decode"] != nil || st.dict["/ImageMask"] == true || st.dict["/DecodeParms"] != nil {
+		return
+	}
+	pic, err := decodePicture(st.raw, max(boxW, 16), max(boxH, 16), cs == pdfName("/DeviceGray"))
+	if err != nil {
+		return
+	}
+	if d.images == nil {
+		d.images = map[int]*picture{}
+	}
+	d.images[n] = pic
+	d.imgNum = append(d.imgNum, n)
 }
 
 func newSrcPage(doc *pdfDoc, d, inh pdfDict) *srcPage {
@@ -187,6 +241,7 @@ func rect(r *pdfReader, v any) ([4]float64, bool) {
 // same input.
 type copier struct {
 	doc   *pdfDoc
+	step  int         // ladder step for the document's JPEG images; -1 copies them unchanged
 	base  int         // number of the first copied object
 	num   map[int]int // source object number -> index in order
 	order []int       // source object numbers, in numbering order
@@ -194,7 +249,7 @@ type copier struct {
 }
 
 func newCopier(doc *pdfDoc, base int) *copier {
-	return &copier{doc: doc, base: base, num: map[int]int{}}
+	return &copier{doc: doc, base: base, num: map[int]int{}, step: -1}
 }
 
 // ref returns the new number of source object n, queueing it for copying.
@@ -289,11 +344,23 @@ func (c *copier) copyObject(i int, out *bytes.Buffer) {
 		for k, v := range st.dict {
 			d[k] = v
 		}
-		d["/Length"] = len(st.raw)
+		raw := st.raw
+		if pic := c.doc.images[c.order[i]]; pic != nil {
+			if out == nil {
+				raw = nil // counted by imageBytes
+			} else if c.step >= 0 {
+				jpg, w, h, err := pic.encoded(c.step)
+				if err != nil {
+					panic(err)
+				}
+				raw, d["/Width"], d["/Height"] = jpg, w, h
+			}
+		}
+		d["/Length"] = len(raw)
 		delete(d, "/DL")
 		b.Write(c.value(d))
 		b.WriteString("\nstream\n")
-		b.Write(st.raw)
+		b.Write(raw)
 		b.WriteString("\nendstream")
 	} else {
 		b.Write(c.value(src))
@@ -383,7 +450,7 @@ func formMatrix(p *srcPage) pdfArray {
 // form XObjects and everything they use as new objects, and a new resource dictionary (object
 // 2, shared by every gofpdf page) that names them. The result is byte-identical for the same
 // input: objects are numbered in the order they are met with dictionary keys sorted.
-func appendForms(base []byte, forms []*formPage) (_ []byte, err error) {
+func appendForms(base []byte, forms []*formPage, step int) (_ []byte, err error) {
 	defer catch(&err)
 	r, err := openPDF(base, time.Time{}, false)
 	if err != nil {
@@ -423,6 +490,7 @@ func appendForms(base []byte, forms []*formPage) (_ []byte, err error) {
 	next := size + len(forms)
 	for _, d := range docs {
 		c := newCopier(d, next)
+		c.step = step
 		for i, f := range forms {
 			if f.page.doc != d {
 				continue
@@ -535,7 +603,7 @@ func writePlain(b *bytes.Buffer, v any) {
 // (at most 10 seconds). A file that cannot be read is EINVALID on field "attachment" with the
 // reason, in the words the exhibit index uses.
 func PDFPages(data []byte) (int, error) {
-	doc, err := readPDFBounded(data, 10*time.Second)
+	doc, err := readPDFBounded(data, 10*time.Second, 0)
 	if err != nil {
 		return 0, posdesk.Invalid("attachment", "This PDF cannot be included in a packet: %s.", problemText(i18n.English, err))
 	}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/jung-kurt/gofpdf"
 
+	"github.com/posdesk/posdesk/internal/i18n"
 	"github.com/posdesk/posdesk/internal/posdesk"
 )
 
@@ -96,6 +97,16 @@ type ExhibitResult struct {
 	Pages     int    // pages it takes
 	Bytes     int    // about how many bytes of the packet it takes
 	Problem   string // why it is not shown (a PDF that could not be read), in English; "" if shown
+
+	err error
+}
+
+// ProblemText says in lang why the exhibit is not shown, or "" when it is.
+func (x ExhibitResult) ProblemText(lang i18n.Lang) string {
+	if x.err == nil {
+		return ""
+	}
+	return problemText(lang, x.err)
 }
 
 func (r *Renderer) now() time.Time {
@@ -119,6 +130,7 @@ type exhibit struct {
 	jpgW, jpgH   int
 	jpgStep      int
 	doc          *pdfDoc  // PDF attachments
+	docImages    int      // bytes of the document's JPEG images at jpgStep
 	log          []string // text logs, wrapped
 	logTruncated bool
 
@@ -146,7 +158,7 @@ func (r *Renderer) Build(ctx context.Context, p Packet) (*Result, error) {
 		if err := r.encodeAll(ctx, exs, step); err != nil {
 			return nil, err
 		}
-		out, pages, err := renderPacket(&p, preset, exs, now)
+		out, pages, err := renderPacket(&p, preset, exs, now, step)
 		if err != nil {
 			return nil, err
 		}
@@ -159,9 +171,9 @@ func (r *Renderer) Build(ctx context.Context, p Packet) (*Result, error) {
 			}
 			return result(out, pages, preset, step, exs), nil
 		}
-		photo := 0
+		photo := 0 // what the ladder can shrink: photos and the JPEGs inside PDF attachments
 		for _, e := range exs {
-			photo += len(e.jpg)
+			photo += len(e.jpg) + e.docImages
 		}
 		avail := float64(preset.TargetBytes) - float64(len(out)-photo)
 		next := nextStep(step, float64(photo), avail)
@@ -189,9 +201,38 @@ func (p *Packet) validate() error {
 		return posdesk.Invalid("party", "Party %q is not known; use issuing_bank, acquirer or qr_platform.", string(p.Party))
 	}
 	if strings.TrimSpace(p.Shop.Name) == "" {
-		return posdesk.Invalid("shop", "The shop name is empty; fill it in under Settings before building a packet.")
+		return posdesk.Invalid("shop", "The shop name is empty; fill it in under Settings (or give --shop) before building a packet.")
 	}
+	p.mask()
 	return nil
+}
+
+// mask masks card numbers in every free-text field Build prints (p is Build's own copy; the
+// slices it shares with the caller are copied before they are changed).
+func (p *Packet) mask() {
+	m := posdesk.MaskText
+	p.PartyName = m(p.PartyName)
+	s := &p.Shop
+	s.Name, s.MerchantID, s.Address, s.Phone, s.Contact, s.Acquirer = m(s.Name), m(s.MerchantID), m(s.Address), m(s.Phone), m(s.Contact), m(s.Acquirer)
+	l := &p.Letter
+	l.Story, l.AskDetail, l.CaseNumber, l.Signatory = m(l.Story), m(l.AskDetail), m(l.CaseNumber), m(l.Signatory)
+	p.IncidentNumber = m(p.IncidentNumber)
+	txs := append([]Transaction(nil), p.Transactions...)
+	for i := range txs {
+		t := &txs[i]
+		t.Settled, t.Scheme, t.TerminalID, t.Batch, t.Trace, t.RRN, t.AuthCode = m(t.Settled), m(t.Scheme), m(t.TerminalID), m(t.Batch), m(t.Trace), m(t.RRN), m(t.AuthCode)
+	}
+	p.Transactions = txs
+	hist := append([]StatusChange(nil), p.StatusHistory...)
+	for i := range hist {
+		hist[i].By, hist[i].Note = m(hist[i].By), m(hist[i].Note)
+	}
+	p.StatusHistory = hist
+	tl := append([]Event(nil), p.Timeline...)
+	for i := range tl {
+		tl[i].Who, tl[i].What = m(tl[i].Who), m(tl[i].What)
+	}
+	p.Timeline = tl
 }
 
 // nextStep returns the first ladder step after step predicted to bring photo bytes within
@@ -217,7 +258,7 @@ func result(out []byte, pages int, preset Preset, step int, exs []*exhibit) *Res
 	for _, e := range exs {
 		er := ExhibitResult{Name: e.name, FirstPage: e.firstPage, Pages: e.pages, Bytes: e.size()}
 		if e.problem != nil {
-			er.Problem = e.problem.Error()
+			er.Problem, er.err = problemText(i18n.English, e.problem), e.problem
 		}
 		res.Exhibits = append(res.Exhibits, er)
 	}
@@ -232,7 +273,7 @@ func (e *exhibit) size() int {
 	case e.pic != nil:
 		return len(e.jpg)
 	case e.doc != nil:
-		return e.doc.size
+		return e.doc.size + e.docImages
 	}
 	n := 0
 	for _, l := range e.log {
@@ -300,7 +341,7 @@ func humanBytes(n int64) string {
 // exhibitBox is the area an exhibit's picture or page may take below its header, in mm.
 const (
 	exhibitBoxW = contentW
-	exhibitBoxH = pageH - marginT - marginB - 24
+	exhibitBoxH = pageH - marginT - marginB - 32 // room for the exhibit heading and caption
 )
 
 // prepare derives names and digests and decodes every exhibit, in parallel, results in order.
@@ -329,7 +370,7 @@ func (r *Renderer) prepare(ctx context.Context, p *Packet, preset Preset) []*exh
 		e := exs[i]
 		switch kindOf(e.src) {
 		case ExhibitPDF:
-			e.doc, e.problem = readPDFBounded(e.src.Original, r.pdfTimeout())
+			e.doc, e.problem = readPDFBounded(e.src.Original, r.pdfTimeout(), preset.DPI)
 		case ExhibitText:
 			data := e.src.Upright // the UTF-8 copy, when the caller has one
 			if len(data) == 0 {
@@ -363,7 +404,20 @@ func (r *Renderer) encodeAll(ctx context.Context, exs []*exhibit, step int) erro
 	var firstErr error
 	r.parallel(ctx, len(exs), func(i int) {
 		e := exs[i]
-		if e.pic == nil || e.jpgStep == step {
+		if e.jpgStep == step || e.pic == nil && e.doc == nil {
+			return
+		}
+		if e.doc != nil {
+			n, err := e.doc.imageBytes(step)
+			if err != nil {
+				mu.Lock()
+				if firstErr == nil {
+					firstErr = posdesk.Internal(fmt.Errorf("exhibit %d: %w", e.n, err))
+				}
+				mu.Unlock()
+				return
+			}
+			e.docImages, e.jpgStep = n, step
 			return
 		}
 		jpg, w, h, err := e.pic.encoded(step)
@@ -478,7 +532,7 @@ func registerJPEG(f *gofpdf.Fpdf, name string, jpg []byte) {
 }
 
 // say returns one string per packet language, in order (Chinese first when both).
-func (p *Packet) say(fn func(l L) string) []string {
+func (p *Packet) say(fn func(l catLang) string) []string {
 	langs := p.Lang.langs()
 	out := make([]string, 0, len(langs))
 	for _, l := range langs {
@@ -488,10 +542,7 @@ func (p *Packet) say(fn func(l L) string) []string {
 }
 
 // label joins the languages of a label for a table cell: "商户号\nMerchant ID".
-func (p *Packet) label(fn func(l L) string) string { return strings.Join(p.say(fn), "\n") }
-
-// first language of the packet.
-func (p *Packet) lang0() L { return p.Lang.langs()[0] }
+func (p *Packet) label(fn func(l catLang) string) string { return strings.Join(p.say(fn), "\n") }
 
 // imageOpts draws registered JPEGs.
 var imageOpts = gofpdf.ImageOptions{ImageType: "JPG"}

@@ -638,7 +638,7 @@ func (inc *Incident) Validate() error {
 	}
 	if inc.Amount.IsNegative() || inc.Amount.IsZero() {
 		es = append(es, Invalid("amount", "Enter the amount in question, greater than zero (for example 58.00)."))
-	} else if inc.Amount.Amount.Shift(2).IntPart() > 100_000_000_00 {
+	} else if inc.Amount.Amount.GreaterThan(maxAmount) {
 		es = append(es, Invalid("amount", "Amount %s is too large for one transaction; check the decimal point.", inc.Amount.Plain()))
 	}
 	if utf8.RuneCountInString(inc.Story) > MaxStoryLen {

@@ -369,7 +369,7 @@ func (r *Refund) Validate() error {
 			es = append(es, Invalid("expected", "Expected amount %[1]s has more than %[2]d decimal places.", m.Amount.String(), exp))
 		case !m.Amount.IsPositive():
 			es = append(es, Invalid("expected", "Enter the amount expected, greater than zero."))
-		case m.Amount.Shift(2).IntPart() > 100_000_000_00:
+		case m.Amount.GreaterThan(maxAmount):
 			es = append(es, Invalid("expected", "Expected amount %s is too large; check the decimal point.", m.Plain()))
 		}
 	}
@@ -847,4 +847,22 @@ func ParseRefundStatus(s string) (RefundStatus, error) {
 		}
 	}
 	return "", Invalid("status", "Status %q is not one of: requested, under_review, approved, paid, received, customer_notified, closed, rejected, written_off.", s)
+}
+
+// Requester returns the name of the person asking for a refund for the user acting in ctx, as
+// Approver does: with a staff login the signed-in user (by must be empty or name them), before
+// logins by, falling back to the acting user's name.
+func Requester(ctx context.Context, by string) (string, error) {
+	by = strings.TrimSpace(by)
+	u := UserFromContext(ctx)
+	if u != nil && u.ID != 0 {
+		if by != "" && !SamePerson(by, u.Name) {
+			return "", Errorf(EFORBIDDEN, "You are signed in as %[1]s and cannot ask for a refund in the name of %[2]s.", u.Name, by)
+		}
+		return u.Name, nil
+	}
+	if by == "" && u != nil {
+		by = u.Name
+	}
+	return by, nil
 }

@@ -237,7 +237,7 @@ func (t *Transaction) Validate() error {
 		es = append(es, Invalid("amount", "Enter the amount without a minus sign; the kind (refund, void) says which way the money went."))
 	} else if t.Amount.IsZero() && t.Kind != KindReversal {
 		es = append(es, Invalid("amount", "Enter an amount greater than zero."))
-	} else if t.Amount.Amount.Shift(2).IntPart() > 100_000_000_00 { // 100 million in major units
+	} else if t.Amount.Amount.GreaterThan(maxAmount) { // 100 million in major units
 		es = append(es, Invalid("amount", "Amount %s is too large for one transaction; check the decimal point.", t.Amount.Plain()))
 	}
 	if !t.Kind.Valid() {

@@ -191,8 +191,9 @@ func outstandingOf(t posdesk.RefundTotal) posdesk.Money { return t.Outstanding }
 func writtenOffOf(t posdesk.RefundTotal) posdesk.Money  { return t.WrittenOff }
 
 // monthWindow returns the instants [from, to) of the month of first in the shop's time zone.
-func monthWindow(first posdesk.Date) (time.Time, time.Time) {
-	return first.Time(RefundLocation), posdesk.NewDate(first.Year, first.Month+1, 1).Time(RefundLocation)
+func (db *DB) monthWindow(ctx context.Context, first posdesk.Date) (time.Time, time.Time) {
+	loc := shopLocation(ctx, db.read)
+	return first.Time(loc), posdesk.NewDate(first.Year, first.Month+1, 1).Time(loc)
 }
 
 // Dashboard returns the home screen's figures on day today.
@@ -236,7 +237,7 @@ func (db *DB) Dashboard(ctx context.Context, today posdesk.Date) (*posdesk.Dashb
 		Statuses: []posdesk.RefundStatus{posdesk.RefundWrittenOff}, StatusFrom: first, StatusTo: last, Directions: owedByBank}, writtenOffOf); err != nil {
 		return nil, err
 	}
-	from, to := monthWindow(first)
+	from, to := db.monthWindow(ctx, first)
 	month := posdesk.IncidentSlice{From: from, To: to}
 	if d.IncidentsByCause, err = db.incidentBreakdown(ctx, "i.cause", month, func(k string) (posdesk.IncidentSlice, string) {
 		s := month
@@ -262,7 +263,7 @@ func (db *DB) MonthlyReport(ctx context.Context, month, today posdesk.Date) (*po
 		asOf = today
 	}
 	rep := &posdesk.MonthlyReport{Month: first, AsOf: asOf}
-	from, to := monthWindow(first)
+	from, to := db.monthWindow(ctx, first)
 	base := posdesk.IncidentSlice{From: from, To: to}
 	var err error
 	if rep.Incidents, err = db.incidentFigure(ctx, "incidents", "Incidents in the month", base); err != nil {
@@ -358,7 +359,7 @@ func (db *DB) refundsAsOf(ctx context.Context, asOf posdesk.Date) ([]*posdesk.Re
 		r.Received, r.Receipts = posdesk.NewMoney(0, r.Expected.Currency), nil
 		byID[r.ID] = r
 	}
-	endOfDay := asOf.AddDays(1).Time(RefundLocation).Unix()
+	endOfDay := asOf.AddDays(1).Time(shopLocation(ctx, db.read)).Unix()
 	rows, err := db.read.QueryContext(ctx, `SELECT `+receiptColumns+` FROM refund_receipts
 		WHERE received_on <= ? AND (voided_at IS NULL OR voided_at >= ?) ORDER BY received_on, id`, asOf.String(), endOfDay)
 	if err != nil {

@@ -258,3 +258,41 @@ func TestMonthlyReportFigures(t *testing.T) {
 		t.Errorf("refund %d at the end of February: %s, outstanding %s", r4.ID, r4.Status, r4.Outstanding().Plain())
 	}
 }
+
+// BenchmarkDashboard measures the home screen's figures over a shop with many follow-ups (rows
+// written straight into the tables, as years of use would leave them).
+func BenchmarkDashboard(b *testing.B) {
+	db := MustRefundDB(b, date(2026, 3, 20))
+	const n = 20000
+	tx, err := db.Writer().Begin()
+	if err != nil {
+		b.Fatal(err)
+	}
+	today := date(2026, 3, 20)
+	for i := 0; i < n; i++ {
+		opened := today.AddDays(-(i % 400))
+		status := []string{"requested", "under_review", "approved", "paid", "closed", "written_off"}[i%6]
+		res, err := tx.Exec(`INSERT INTO refunds (direction, method, status, expected_minor, received_minor, written_off_minor, opened_on, due, status_on, created_at, updated_at)
+			VALUES (?, 'bank_transfer', ?, ?, ?, ?, ?, ?, ?, 0, 0)`, []string{"shop_to_customer", "acquirer_to_shop", "bank_to_customer"}[i%3], status,
+			10000+i, (10000+i)/3, 0, opened.String(), opened.AddDays(30).String(), opened.AddDays(i%20).String())
+		if err != nil {
+			b.Fatal(err)
+		}
+		id, _ := res.LastInsertId()
+		if _, err := tx.Exec(`INSERT INTO refund_receipts (refund_id, received_on, amount_minor, created_at) VALUES (?, ?, ?, 0)`, id, opened.AddDays(i%20).String(), (10000+i)/3); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := db.Dashboard(ctx, today); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/dashboard")
+	b.ReportMetric(n, "refunds")
+}

@@ -8,7 +8,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -17,15 +16,6 @@ import (
 	"github.com/posdesk/posdesk/internal/posdesk"
 	"github.com/posdesk/posdesk/internal/sqlite"
 )
-
-// processCPU returns the CPU time (user + system) this process has used so far.
-func processCPU() time.Duration {
-	var ru syscall.Rusage
-	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
 
 // importFile is what `posdesk import --kind settlement FILE` does: hash the file, read it and
 // store it as one batch.

@@ -20,8 +20,23 @@ var (
 )
 
 // RefundLocation is the time zone in which "today" is decided for refund dates (the day a receipt
-// arrived, a status changed, a follow-up was opened): the shop's, which is the PC's.
+// arrived, a status changed, a follow-up was opened) when the shop has not set one (setting
+// shop.timezone, an IANA name such as Asia/Shanghai): the PC's.
 var RefundLocation = time.Local
+
+// ShopTimezoneSetting is the setting naming the shop's time zone (the Settings screen's).
+const ShopTimezoneSetting = "shop.timezone"
+
+// shopLocation returns the shop's time zone: the shop.timezone setting, or RefundLocation.
+func shopLocation(ctx context.Context, q querier) *time.Location {
+	var name string
+	if err := q.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, ShopTimezoneSetting).Scan(&name); err == nil && name != "" {
+		if loc, err := time.LoadLocation(name); err == nil {
+			return loc
+		}
+	}
+	return RefundLocation
+}
 
 const refundColumns = `id, coalesce(incident_id, 0), direction, method, status, currency, expected_minor, fees_minor,
 	fees_reason, received_minor, written_off_minor, counterparty, customer, reason, case_ref, opened_on, requested_by,
@@ -277,7 +292,7 @@ func (db *DB) Calendar(ctx context.Context) (*posdesk.Calendar, error) {
 	return refundCalendar(ctx, db.read)
 }
 
-func (tx *Tx) today() posdesk.Date { return posdesk.DateOf(tx.now, RefundLocation) }
+func (tx *Tx) today() posdesk.Date { return posdesk.DateOf(tx.now, shopLocation(tx.ctx, tx)) }
 
 // auditRefund is the JSON shape of a follow-up in the audit trail.
 func auditRefund(r *posdesk.Refund) map[string]any {
@@ -361,9 +376,11 @@ func (db *DB) CreateRefund(ctx context.Context, r *posdesk.Refund) error {
 	today := tx.today()
 	r.Status, r.ApprovedBy, r.ApprovedAt, r.StatusReason = posdesk.RefundRequested, "", time.Time{}, ""
 	r.Received, r.WrittenOff, r.Receipts = posdesk.Money{}, posdesk.Money{}, nil
-	if strings.TrimSpace(r.RequestedBy) == "" {
-		r.RequestedBy = posdesk.ActorName(ctx)
+	requester, err := posdesk.Requester(ctx, r.RequestedBy)
+	if err != nil {
+		return err
 	}
+	r.RequestedBy = requester
 	if r.OpenedOn.IsZero() {
 		r.OpenedOn = today
 	}

@@ -427,3 +427,17 @@ func TestAcquirerOwesTheShopReceivedInTwoParts(t *testing.T) {
 		t.Errorf("check: %v %v", problems, err)
 	}
 }
+
+func TestRefundDatesFollowTheShopTimeZone(t *testing.T) {
+	db := MustOpenDB(t)
+	db.Now = func() time.Time { return time.Date(2026, 3, 1, 20, 0, 0, 0, time.UTC) } // 04:00 on Mar 2 in Shanghai
+	ctx := As("owner", posdesk.RoleOwner)
+	if err := db.SetSetting(ctx, sqlite.ShopTimezoneSetting, "Asia/Shanghai"); err != nil {
+		t.Fatal(err)
+	}
+	r := MustCreateRefund(t, db, ctx, &posdesk.Refund{Method: posdesk.MethodCash, Expected: posdesk.CNY("10")})
+	got := mustReceive(t, db, ctx, r.ID, "10", posdesk.Date{})
+	if r.OpenedOn != date(2026, 3, 2) || got.Receipts[0].On != date(2026, 3, 2) {
+		t.Errorf("opened %s, received %s; want the Shanghai date 2026-03-02", r.OpenedOn, got.Receipts[0].On)
+	}
+}

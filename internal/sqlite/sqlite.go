@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math/rand/v2"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -202,9 +203,17 @@ func (db *DB) migrate(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		tx, err := db.write.BeginTx(ctx, nil)
+		tx, err := db.begin(ctx)
 		if err != nil {
 			return fmt.Errorf("migration %s: %w", base, err)
+		}
+		// Another process may have applied it while this one waited for the write lock.
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, version).Scan(&n); err != nil || n > 0 {
+			tx.Rollback()
+			if err != nil {
+				return fmt.Errorf("read schema_migrations: %w", err)
+			}
+			continue
 		}
 		if _, err := tx.ExecContext(ctx, string(body)); err != nil {
 			tx.Rollback()
@@ -230,12 +239,42 @@ type Tx struct {
 }
 
 // begin starts a write transaction (BEGIN IMMEDIATE, from the DSN).
+//
+// SQLite's busy handler (busy_timeout) waits up to 5 s for another process's write to end, but
+// it is not first-come-first-served: with several processes writing on a loaded machine one of
+// them can wait longer and get SQLITE_BUSY. begin then tries again, with jitter, for up to
+// writePatience, so "database is locked" does not reach the user while others are merely busy.
 func (db *DB) begin(ctx context.Context) (*Tx, error) {
-	tx, err := db.write.BeginTx(ctx, nil)
-	if err != nil {
-		return nil, dbError(err)
+	deadline := time.Now().Add(writePatience)
+	for attempt := 0; ; attempt++ {
+		tx, err := db.write.BeginTx(ctx, nil)
+		if err == nil {
+			return &Tx{Tx: tx, db: db, ctx: ctx, now: db.now()}, nil
+		}
+		if !isBusy(err) || time.Now().After(deadline) {
+			return nil, dbError(err)
+		}
+		wait := time.Duration(10+rand.IntN(40+10*min(attempt, 10))) * time.Millisecond
+		select {
+		case <-ctx.Done():
+			return nil, dbError(ctx.Err())
+		case <-time.After(wait):
+		}
 	}
-	return &Tx{Tx: tx, db: db, ctx: ctx, now: db.now()}, nil
+}
+
+// writePatience is how long begin keeps trying to start a write transaction while other
+// processes hold the write lock.
+const writePatience = 60 * time.Second
+
+// isBusy reports whether err is SQLITE_BUSY or SQLITE_LOCKED.
+func isBusy(err error) bool {
+	var se *sqlite3.Error
+	if errors.As(err, &se) {
+		c := se.Code() & 0xff
+		return c == sqlite3lib.SQLITE_BUSY || c == sqlite3lib.SQLITE_LOCKED
+	}
+	return false
 }
 
 // dbError turns driver errors into domain errors a shop owner can act on.
@@ -297,7 +336,7 @@ func (tx *Tx) audit(action, entity string, entityID int64, old, new any) error {
 	e := posdesk.AuditEntry{Time: tx.now, Actor: posdesk.ActorName(tx.ctx), Action: action, Entity: entity, EntityID: entityID, Old: o, New: n}
 	prevSeq, prevHash, err := tx.auditPrev()
 	if err != nil {
-		return fmt.Errorf("audit: %w", err)
+		return dbError(fmt.Errorf("audit: %w", err))
 	}
 	e.Seq = prevSeq + 1
 	e.PrevHash = prevHash
@@ -305,12 +344,12 @@ func (tx *Tx) audit(action, entity string, entityID int64, old, new any) error {
 	_, err = tx.ExecContext(tx.ctx, `INSERT INTO audit_log (seq, time, actor, action, entity, entity_id, old, new, prev_hash, hash)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, e.Seq, e.Time.Format(time.RFC3339Nano), e.Actor, e.Action, e.Entity, e.EntityID, e.Old, e.New, e.PrevHash, e.Hash)
 	if err != nil {
-		return fmt.Errorf("audit: %w", err)
+		return dbError(fmt.Errorf("audit: %w", err))
 	}
 	// The head row moves in the same transaction (see migration 0005).
 	if _, err := tx.ExecContext(tx.ctx, `INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash`, e.Seq, e.Hash); err != nil {
-		return fmt.Errorf("audit head: %w", err)
+		return dbError(fmt.Errorf("audit head: %w", err))
 	}
 	return nil
 }

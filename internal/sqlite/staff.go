@@ -59,6 +59,9 @@ func (db *DB) FindUserByName(ctx context.Context, name string) (*posdesk.User, e
 func findUser(ctx context.Context, q querier, cond string, arg any) (*posdesk.User, error) {
 	u, err := scanUser(q.QueryRowContext(ctx, `SELECT `+staffColumns+` FROM staff WHERE `+cond, arg))
 	if errors.Is(err, sql.ErrNoRows) {
+		if id, ok := arg.(int64); ok {
+			return nil, posdesk.Errorf(posdesk.ENOTFOUND, "There is no staff account number %d.", id)
+		}
 		return nil, posdesk.Errorf(posdesk.ENOTFOUND, "There is no member of staff called %v.", arg)
 	} else if err != nil {
 		return nil, dbError(err)

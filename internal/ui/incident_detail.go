@@ -271,6 +271,7 @@ func (d *IncidentDetail) renderTools() {
 	if d.w.Can(posdesk.ActErasePersonalData) && (d.inc.CustomerName != "" || d.inc.CustomerPhone != "") {
 		d.tools.Add(&widget.Button{Text: i18n.T("Erase customer data…"), Icon: theme.DeleteIcon(), Importance: widget.DangerImportance, OnTapped: d.onErase})
 	}
+	d.addRegisteredTools()
 }
 
 // onMove makes a status move: at once, or after asking for the outcome (resolved) or the

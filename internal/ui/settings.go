@@ -2,8 +2,6 @@ package ui
 
 import (
 	"sort"
-	"strings"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -11,7 +9,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/posdesk/posdesk/internal/i18n"
-	"github.com/posdesk/posdesk/internal/posdesk"
 )
 
 // SettingsPane is one group of settings (shop details, staff, thresholds, backups...) shown as a
@@ -97,68 +94,4 @@ func (p *languagePane) onChanged(option string) {
 			return
 		}
 	}
-}
-
-// shopPane edits the shop's name and time zone.
-type shopPane struct {
-	w       *Window
-	name    *Entry
-	tz      *Entry
-	nameErr *widget.Label
-	tzErr   *widget.Label
-	status  *widget.Label
-	save    *widget.Button
-}
-
-func buildShopPane(w *Window) fyne.CanvasObject {
-	p := &shopPane{w: w, name: w.NewEntry(), tz: w.NewEntry(), nameErr: errorLabel(), tzErr: errorLabel(),
-		status: &widget.Label{Importance: widget.SuccessImportance}}
-	name, _ := w.Services.Settings.Setting(w.Ctx(), SettingShopName, "")
-	tz, _ := w.Services.Settings.Setting(w.Ctx(), SettingShopTimezone, "")
-	p.name.SetText(name)
-	p.name.SetPlaceHolder(i18n.T("Shown at the top of the window and on evidence packets"))
-	p.tz.SetText(tz)
-	p.tz.SetPlaceHolder(i18n.T("For example Asia/Shanghai; empty means this PC's time zone"))
-	p.save = &widget.Button{Text: i18n.T("Save"), Icon: theme.DocumentSaveIcon(), Importance: widget.HighImportance, OnTapped: p.onSave}
-	p.name.OnSubmitted = func(string) { p.onSave() }
-	p.tz.OnSubmitted = func(string) { p.onSave() }
-	if !w.Can(posdesk.ActEditSettings) {
-		p.name.Disable()
-		p.tz.Disable()
-		p.save.Disable()
-		p.status.Importance = widget.LowImportance
-		p.status.SetText(i18n.T("Only the owner can change the shop's details."))
-	}
-	form := container.New(&formLayout{}, fieldLabel(i18n.T("Shop name")), container.NewVBox(p.name, p.nameErr),
-		fieldLabel(i18n.T("Time zone")), container.NewVBox(p.tz, p.tzErr))
-	return container.NewVBox(form, container.NewHBox(p.save, p.status))
-}
-
-func (p *shopPane) onSave() {
-	setError(p.nameErr, "")
-	setError(p.tzErr, "")
-	p.status.SetText("")
-	name := strings.TrimSpace(p.name.Text)
-	tz := strings.TrimSpace(p.tz.Text)
-	loc := time.Local
-	if tz != "" {
-		l, err := time.LoadLocation(tz)
-		if err != nil {
-			setError(p.tzErr, i18n.Message(posdesk.Invalid("timezone", "Time zone %q is unknown; use a name such as Asia/Shanghai or Asia/Hong_Kong.", tz)))
-			return
-		}
-		loc = l
-	}
-	s := p.w.Services.Settings
-	if err := s.SetSetting(p.w.Ctx(), SettingShopName, name); err != nil {
-		setError(p.nameErr, i18n.Message(err))
-		return
-	}
-	if err := s.SetSetting(p.w.Ctx(), SettingShopTimezone, tz); err != nil {
-		setError(p.tzErr, i18n.Message(err))
-		return
-	}
-	p.w.SetShopName(name)
-	p.w.Location = loc
-	p.status.SetText(i18n.T("Saved."))
 }

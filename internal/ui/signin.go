@@ -4,6 +4,7 @@ import (
 	"context"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -35,8 +36,11 @@ type Gate struct {
 	session posdesk.Session
 	main    fyne.CanvasObject
 	locked  bool
-	hidden  []fyne.CanvasObject // overlays (dialogs) taken off the window while locked
-	stop    chan struct{}
+	// active is the time of the last activity (unix nanoseconds, 0: none since unlocking):
+	// Touch may be called from any goroutine that calls Window.Ctx.
+	active atomic.Int64
+	hidden []fyne.CanvasObject // overlays (dialogs) taken off the window while locked
+	stop   chan struct{}
 
 	// SignIn and FirstRun are the views on screen while the gate is closed (one of them, or
 	// nil); tests drive them.
@@ -113,16 +117,19 @@ func (g *Gate) Close() {
 // Locked reports whether the gate is closed.
 func (g *Gate) Locked() bool { return g.locked }
 
-// Touch records that somebody is using the window.
-func (g *Gate) Touch() {
-	if !g.locked {
-		g.session.Touch(g.w.Now())
-	}
-}
+// Touch records that somebody is using the window. It is safe from any goroutine; activity
+// while the gate is closed is ignored at the next Tick or sign-in.
+func (g *Gate) Touch() { g.active.Store(g.w.Now().UnixNano()) }
 
 // Tick locks the window when it has been idle long enough; the ticker calls it, tests too.
 func (g *Gate) Tick() {
-	if !g.locked && g.session.User != nil && g.session.Locked(g.w.Now()) {
+	if g.locked || g.session.User == nil {
+		return
+	}
+	if t := g.active.Load(); t != 0 {
+		g.session.Touch(time.Unix(0, t))
+	}
+	if g.session.Locked(g.w.Now()) {
 		g.Lock()
 	}
 }
@@ -189,6 +196,7 @@ func (g *Gate) open(u *posdesk.User) {
 	}
 	g.hidden = nil
 	g.session = posdesk.Session{User: u, Last: g.w.Now(), Idle: g.idleSetting()}
+	g.active.Store(0)
 }
 
 // SignInView asks who is there and their PIN. The staff appear as buttons, so switching user
