@@ -169,6 +169,21 @@ func (c dateCache) get(d posdesk.Date) string {
 	return s
 }
 
+// boxer reuses the interface values of cells that repeat (merchant, terminal, batch, kind,
+// dates), so a million rows do not box a million copies of the same few strings.
+type boxer map[string]any
+
+func (b boxer) box(s string) any {
+	if v, ok := b[s]; ok {
+		return v
+	}
+	var v any = s
+	if len(b) < 4096 {
+		b[s] = v
+	}
+	return v
+}
+
 // bulkTable describes a statement table for the bulk import path.
 type bulkTable struct {
 	name    string
@@ -423,7 +438,7 @@ func (db *DB) CreateSettlementImport(ctx context.Context, batch *posdesk.ImportB
 		return err
 	}
 	defer tx.Rollback()
-	dates := dateCache{}
+	dates, boxes := dateCache{}, boxer{}
 	add := func(args []any, fp []byte, s *posdesk.SettlementLine) ([]any, string, error) {
 		if err := fingerprintBytes(fp, s.Fingerprint, s.Line); err != nil {
 			return args, "", err
@@ -442,9 +457,10 @@ func (db *DB) CreateSettlementImport(ctx context.Context, batch *posdesk.ImportB
 		if err != nil {
 			card = posdesk.MaskText(s.Card)
 		}
-		return append(args, fp, merchantID(s.MerchantID), posdesk.MaskText(s.TerminalID), posdesk.MaskText(s.Batch), posdesk.MaskText(s.Trace),
-			posdesk.MaskText(s.RRN), posdesk.MaskText(s.AuthCode), card, posdesk.MaskText(s.CardType), posdesk.MaskText(s.Issuer), string(s.Kind),
-			s.Amount.Minor(), s.Fee.Minor(), s.Net.Minor(), s.Time.Unix(), dates.get(settle), int64(s.Line)), currencyOf(s.Amount), nil
+		return append(args, fp, boxes.box(merchantID(s.MerchantID)), boxes.box(posdesk.MaskText(s.TerminalID)), boxes.box(posdesk.MaskText(s.Batch)),
+			posdesk.MaskText(s.Trace), posdesk.MaskText(s.RRN), posdesk.MaskText(s.AuthCode), card, boxes.box(posdesk.MaskText(s.CardType)),
+			boxes.box(posdesk.MaskText(s.Issuer)), boxes.box(string(s.Kind)), s.Amount.Minor(), s.Fee.Minor(), s.Net.Minor(), s.Time.Unix(),
+			boxes.box(dates.get(settle)), int64(s.Line)), currencyOf(s.Amount), nil
 	}
 	stored, dups, err := bulkImport(tx, settlementTable, batch.ID, func(chunks chan<- importChunk, stop <-chan struct{}) error {
 		return produceRows(ctx, lines, batch, len(settlementTable.columns), add, chunks, stop)
