@@ -229,9 +229,10 @@ type Tx struct {
 	now time.Time
 }
 
-// begin starts a write transaction (BEGIN IMMEDIATE, from the DSN).
+// begin starts a write transaction (BEGIN IMMEDIATE, from the DSN). It waits for the write lock
+// up to WriteWait (see beginImmediate).
 func (db *DB) begin(ctx context.Context) (*Tx, error) {
-	tx, err := db.write.BeginTx(ctx, nil)
+	tx, err := beginImmediate(ctx, db.write)
 	if err != nil {
 		return nil, dbError(err)
 	}
