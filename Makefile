@@ -80,19 +80,21 @@ fuzz: setup-test
 
 ## reliability: the full reliability run (internal/reliability): RELIABILITY_CYCLES kill -9
 ## cycles (1,000), RELIABILITY_CARDS card numbers seeded for the leak scan (10,000), disk full on
-## every write path, 2 and 4 processes writing at once, read-only databases, the bad-input
-## catalogue; prints the figures. `make test` runs the short run (50 cycles, 500 numbers).
+## every write path, 2 and 4 processes writing RELIABILITY_WRITES changes each at once (500),
+## read-only databases, the bad-input catalogue; prints the figures. `make test` runs the short
+## run (50 cycles, 500 numbers, 60 writes).
 RELIABILITY_CYCLES ?= 1000
 RELIABILITY_CARDS ?= 10000
+RELIABILITY_WRITES ?= 500
 reliability: setup-test
 	@mkdir -p bin
 	CGO_ENABLED=0 $(GO) test -c -o bin/reliability.test ./internal/reliability
-	cd internal/reliability && RELIABILITY_CYCLES=$(RELIABILITY_CYCLES) RELIABILITY_CARDS=$(RELIABILITY_CARDS) \
+	cd internal/reliability && RELIABILITY_CYCLES=$(RELIABILITY_CYCLES) RELIABILITY_CARDS=$(RELIABILITY_CARDS) RELIABILITY_WRITES=$(RELIABILITY_WRITES) \
 		../../bin/reliability.test -test.count 1 -test.timeout 180m 2>&1 | tee ../../bin/reliability.txt; exit $${PIPESTATUS[0]}
 
 ## reliability-short: the short run of `make test` alone, with its figures printed.
 reliability-short:
-	$(MAKE) reliability RELIABILITY_CYCLES=50 RELIABILITY_CARDS=500
+	$(MAKE) reliability RELIABILITY_CYCLES=50 RELIABILITY_CARDS=500 RELIABILITY_WRITES=60
 
 ## package: set up, then build dist/posdesk.tar.xz (Linux: binary, icon, .desktop file and a
 ## Makefile that installs them) and dist/posdesk.exe (Windows 10 or later, 64-bit, no console,

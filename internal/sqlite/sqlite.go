@@ -14,7 +14,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"math/rand/v2"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -238,44 +237,16 @@ type Tx struct {
 	now time.Time
 }
 
-// begin starts a write transaction (BEGIN IMMEDIATE, from the DSN).
-//
-// SQLite's busy handler (busy_timeout) waits up to 5 s for another process's write to end, but
-// it is not first-come-first-served: with several processes writing on a loaded machine one of
-// them can wait longer and get SQLITE_BUSY. begin then tries again, with jitter, for up to
-// writePatience, so "database is locked" does not reach the user while others are merely busy.
+// begin starts a write transaction (BEGIN IMMEDIATE, from the DSN). It waits for the write lock
+// up to WriteWait (see beginImmediate).
 func (db *DB) begin(ctx context.Context) (*Tx, error) {
-	deadline := time.Now().Add(writePatience)
-	for attempt := 0; ; attempt++ {
-		tx, err := db.write.BeginTx(ctx, nil)
-		if err == nil {
-			return &Tx{Tx: tx, db: db, ctx: ctx, now: db.now()}, nil
-		}
-		if !isBusy(err) || time.Now().After(deadline) {
-			return nil, dbError(err)
-		}
-		wait := time.Duration(10+rand.IntN(40+10*min(attempt, 10))) * time.Millisecond
-		select {
-		case <-ctx.Done():
-			return nil, dbError(ctx.Err())
-		case <-time.After(wait):
-		}
+	tx, err := beginImmediate(ctx, db.write)
+	if err != nil {
+		return nil, dbError(err)
 	}
+	return &Tx{Tx: tx, db: db, ctx: ctx, now: db.now()}, nil
 }
 
-// writePatience is how long begin keeps trying to start a write transaction while other
-// processes hold the write lock.
-const writePatience = 60 * time.Second
-
-// isBusy reports whether err is SQLITE_BUSY or SQLITE_LOCKED.
-func isBusy(err error) bool {
-	var se *sqlite3.Error
-	if errors.As(err, &se) {
-		c := se.Code() & 0xff
-		return c == sqlite3lib.SQLITE_BUSY || c == sqlite3lib.SQLITE_LOCKED
-	}
-	return false
-}
 
 // dbError turns driver errors into domain errors a shop owner can act on.
 func dbError(err error) error {
