@@ -247,7 +247,6 @@ func (db *DB) begin(ctx context.Context) (*Tx, error) {
 	return &Tx{Tx: tx, db: db, ctx: ctx, now: db.now()}, nil
 }
 
-
 // dbError turns driver errors into domain errors a shop owner can act on.
 func dbError(err error) error {
 	if err == nil {
