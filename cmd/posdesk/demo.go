@@ -24,6 +24,23 @@ func init() {
 	})
 }
 
+// demoPart is a part of the demo made after the ledger: incidents, refund cases and the like.
+type demoPart struct {
+	// Name says what the part adds, in English ("incidents"); a translation key.
+	Name string
+	// Run adds the part's records to e.DB, acting as e.Ctx's user, and returns how many it
+	// added. By then the shop's ledger is stored: shop.Notable holds its failures, reversals,
+	// voids and refunds of the last weeks, with their IDs. Draw randomness from
+	// shop.Rand(Name), so the same seed gives the same demo.
+	Run func(e *env, shop *demo.Shop) (int, error)
+}
+
+// demoParts are run in order after the ledger of posdesk demo. Other parts of posdesk add
+// theirs from an init function in their own file:
+//
+//	func init() { demoParts = append(demoParts, demoPart{Name: "incidents", Run: demoIncidents}) }
+var demoParts []demoPart
+
 // demoFlags are the flags of posdesk demo.
 type demoFlags struct {
 	transactions, seed, end string
@@ -50,6 +67,7 @@ type demoSummary struct {
 	To        string         `json:"to"`
 	ByKind    map[string]int `json:"by_kind"`
 	ByStatus  map[string]int `json:"by_status"`
+	Parts     map[string]int `json:"parts,omitempty"` // records added by each demoPart
 }
 
 func (f *demoFlags) run(e *env, args []string) error {
@@ -89,6 +107,14 @@ func (f *demoFlags) run(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	added := map[string]int{}
+	for _, p := range demoParts {
+		n, err := p.Run(e, shop)
+		if err != nil {
+			return err
+		}
+		added[p.Name] = n
+	}
 	took := time.Since(start)
 	st := shop.Stats
 	var terminals []string
@@ -99,7 +125,7 @@ func (f *demoFlags) run(e *env, args []string) error {
 		s := demoSummary{Added: res.Count, FirstID: res.FirstID, LastID: res.LastID, Seconds: took.Seconds(),
 			Shop: shop.Name, Merchant: shop.Merchant, Terminals: terminals,
 			From: st.First.In(e.Loc).Format(time.RFC3339), To: st.Last.In(e.Loc).Format(time.RFC3339),
-			ByKind: map[string]int{}, ByStatus: map[string]int{}}
+			ByKind: map[string]int{}, ByStatus: map[string]int{}, Parts: added}
 		for k, v := range st.ByKind {
 			s.ByKind[string(k)] = v
 		}
@@ -112,6 +138,9 @@ func (f *demoFlags) run(e *env, args []string) error {
 	fmt.Fprintln(w, i18n.T("Added %d demo transactions (IDs %d to %d) in %.1f s, %.0f per second.", res.Count, res.FirstID, res.LastID, took.Seconds(), float64(res.Count)/took.Seconds()))
 	fmt.Fprintln(w, i18n.T("Shop: %s, merchant ID %s, terminals %s.", shop.Name, shop.Merchant, strings.Join(terminals, ", ")))
 	fmt.Fprintln(w, i18n.T("From %s to %s.", st.First.In(e.Loc).Format("2006-01-02 15:04"), st.Last.In(e.Loc).Format("2006-01-02 15:04")))
+	for _, p := range demoParts {
+		fmt.Fprintln(w, i18n.T("Also added: %d %s.", added[p.Name], i18n.T(p.Name)))
+	}
 	fmt.Fprintln(w)
 	tbl := &textTable{header: []string{i18n.T("Kind"), i18n.T("Count"), i18n.T("Status"), i18n.T("Count")}, right: map[int]bool{1: true, 3: true}}
 	rows := max(len(posdesk.TxKinds), len(posdesk.TxStatuses))

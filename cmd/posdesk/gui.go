@@ -91,7 +91,8 @@ func runGUI(args []string, stderr io.Writer) int {
 	services := ui.Services{Transactions: db, Settings: db, Incidents: db, Intake: intake,
 		Staff: db, Audit: db, Backups: db, Restore: restorer, FollowUps: db,
 		DataFile: path, Demo: &demoData{path: path, now: time.Now, n: demo.DefaultTransactions},
-		Packets: newGUIPackets(db, time.Now, time.Local)}
+		Packets: newGUIPackets(db, time.Now, time.Local), Reports: &guiReports{db: db, now: time.Now, loc: time.Local},
+		Imports: newGUIImports(db, path, time.Now, time.Local)}
 	// Nobody is signed in until the gate lets them in (first run: the owner is created).
 	w = ui.NewMainWindow(a, services, ui.Config{})
 	gate := ui.NewGate(w)

@@ -75,6 +75,9 @@ func main() {
 
 // run executes one invocation and returns the exit code.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	// Messages may quote what the user typed; a card number typed into the wrong flag must not
+	// come back in full on the terminal (or in a shell's scroll-back or a CI log).
+	stderr = maskingWriter{stderr}
 	i18n.SetLang(i18n.SystemLang())
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") && args[0] != "-h" && args[0] != "--help" {
 		return runGUI(args, stderr)
@@ -102,7 +105,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			printCommandHelp(stdout, cmd, fs)
 			return 0
 		}
-		fmt.Fprintln(stderr, i18n.T("posdesk %s: %s", cmd.Name, err.Error()))
+		fmt.Fprintln(stderr, flagError(cmd.Name, err))
 		return 2
 	}
 	if *lang != "" {
@@ -293,4 +296,38 @@ func logError(err error) {
 	}
 	defer f.Close()
 	fmt.Fprintf(f, "%s error: %s\n", time.Now().Format(time.RFC3339), posdesk.MaskText(err.Error()))
+}
+
+// maskingWriter masks card numbers in everything written through it (posdesk.MaskText). Each
+// Write is masked on its own, so callers write whole lines.
+type maskingWriter struct{ w io.Writer }
+
+func (m maskingWriter) Write(p []byte) (int, error) {
+	if _, err := io.WriteString(m.w, posdesk.MaskText(string(p))); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
+// flagError translates the flag package's English parse errors into a message that says which
+// flag is wrong and where to look.
+func flagError(cmd string, err error) string {
+	msg := err.Error()
+	switch {
+	case strings.HasPrefix(msg, "flag provided but not defined: "):
+		return i18n.T("posdesk %[1]s: there is no flag %[2]s; run posdesk %[1]s --help to see the flags.", cmd, strings.TrimPrefix(msg, "flag provided but not defined: "))
+	case strings.HasPrefix(msg, "flag needs an argument: "):
+		return i18n.T("posdesk %[1]s: flag %[2]s needs a value, for example %[2]s VALUE.", cmd, strings.TrimPrefix(msg, "flag needs an argument: "))
+	case strings.HasPrefix(msg, "invalid value "), strings.HasPrefix(msg, "invalid boolean value "):
+		// invalid value "x" for flag -n: parse error
+		name := msg
+		if i := strings.Index(msg, " for flag "); i >= 0 {
+			name = msg[i+len(" for flag "):]
+			if j := strings.Index(name, ":"); j >= 0 {
+				name = name[:j]
+			}
+		}
+		return i18n.T("posdesk %[1]s: the value given to %[2]s is not valid; run posdesk %[1]s --help to see what it takes.", cmd, name)
+	}
+	return i18n.T("posdesk %s: %s", cmd, msg)
 }

@@ -26,8 +26,8 @@ func init() {
 		Flags: func(fs *flag.FlagSet) {
 			packetFlags.fs = fs
 			packetFlags.out = fs.String("o", "", "the PDF file to write")
-			packetFlags.preset = fs.String("preset", "", "destination limits: acquirer (default), visa, mastercard, amex, stripe, paypal")
-			packetFlags.party = fs.String("party", "", "addressee: issuing_bank, acquirer or qr_platform (default: from the incident)")
+			packetFlags.preset = fs.String("preset", "", "destination limits: acquirer, visa, mastercard, amex, stripe, paypal (default: the packet setting, else acquirer)")
+			packetFlags.party = fs.String("party", "", "addressee: issuing_bank, acquirer or qr_platform (default: the packet setting, else from the incident)")
 			packetFlags.grayscale = fs.Bool("grayscale", false, "print photos in grayscale (smaller; fine for receipts)")
 			packetFlags.shop = fs.String("shop", "", "shop name on the letter (default: the shop.name setting)")
 			packetFlags.files = fs.String("files", "", "attachments to enclose, by file number, in this order, e.g. 3,1,2 (default: all, in the order attached)")
@@ -66,7 +66,12 @@ func runPacket(e *env, args []string) error {
 	if *f.out == "" {
 		return usagef("give the PDF file to write with -o FILE.pdf")
 	}
-	preset, err := pdf.FindPreset(*f.preset)
+	// Defaults from the packet settings, then the flags.
+	presetName, _ := e.DB.Setting(e.Ctx, posdesk.SettingPacketPreset, "")
+	if *f.preset != "" {
+		presetName = *f.preset
+	}
+	preset, err := pdf.FindPreset(presetName)
 	if err != nil {
 		return err
 	}
@@ -81,8 +86,12 @@ func runPacket(e *env, args []string) error {
 		}
 	}
 	var party pdf.Party
+	partyName, _ := e.DB.Setting(e.Ctx, posdesk.SettingPacketParty, "")
 	if *f.party != "" {
-		if party, err = pdf.ParseParty(*f.party); err != nil {
+		partyName = *f.party
+	}
+	if partyName != "" {
+		if party, err = pdf.ParseParty(partyName); err != nil {
 			return err
 		}
 	}
@@ -152,7 +161,7 @@ func runPacket(e *env, args []string) error {
 	if preset.MaxPages > 0 {
 		limit = i18n.T("%[1]d pages, %[2]s", preset.MaxPages, humanSize(preset.TargetBytes))
 	}
-	fmt.Fprintln(e.Stdout, i18n.T("Wrote %[1]s: %[2]d pages, %[3]s (%[4]d bytes); %[5]s allows %[6]s.", *f.out, res.Pages, humanSize(int64(res.Bytes)), res.Bytes, preset.Title, limit))
+	fmt.Fprintln(e.Stdout, i18n.T("Wrote %[1]s: %[2]d pages, %[3]s (%[4]d bytes); %[5]s allows %[6]s.", *f.out, res.Pages, humanSize(int64(res.Bytes)), res.Bytes, i18n.T(preset.Title), limit))
 	for _, x := range res.Exhibits {
 		if x.Problem != "" {
 			fmt.Fprintln(e.Stdout, i18n.T("Not included: %[1]s (%[2]s).", x.Name, x.ProblemText(e.Lang)))

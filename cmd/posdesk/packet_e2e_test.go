@@ -9,6 +9,17 @@ import (
 	"testing"
 )
 
+func atoi(s string) int {
+	n := 0
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return -1
+		}
+		n = n*10 + int(r-'0')
+	}
+	return n
+}
+
 func copyFixture(t *testing.T, dir, name string) string {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join("..", "..", "internal", "pdf", "testdata", name))
@@ -82,6 +93,35 @@ func TestPacketE2E(t *testing.T) {
 		t.Errorf("--files 2,1: %v %+v", err, res)
 	}
 	c.fail(1, "packet", id, "-o", out, "--shop", "老街面馆", "--files", "9")
+	// The acceptance fixtures through the real intake: a phone photo stored sideways with EXIF
+	// orientation 6 (800x400 stored, 400x800 upright), a CMYK scan and a PNG screenshot.
+	rotated := filepath.Join(dir, "phone.jpg")
+	if err := os.WriteFile(rotated, incJPEGWithOrientation(t, 800, 400, 6), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c.ok("attach", id, rotated, copyFixture(t, dir, "scan_cmyk.jpg"), copyFixture(t, dir, "sms_screenshot.png"))
+	js = c.ok("packet", id, "-o", out, "--shop", "老街面馆", "--files", "3,4,5", "--json")
+	if err := json.Unmarshal([]byte(js), &res); err != nil || len(res.Exhibits) != 3 {
+		t.Fatalf("photos packet: %v %s", err, js)
+	}
+	if _, err := exec.LookPath("pdfimages"); err == nil {
+		list, err := exec.Command("pdfimages", "-list", out).Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The first image is the phone photo: upright means taller than wide.
+		var w, h int
+		for _, line := range strings.Split(string(list), "\n")[2:] {
+			f := strings.Fields(line)
+			if len(f) > 4 {
+				w, h = atoi(f[3]), atoi(f[4])
+				break
+			}
+		}
+		if w != 400 || h != 800 {
+			t.Errorf("phone photo embedded as %dx%d, want upright 400x800\n%s", w, h, list)
+		}
+	}
 	// Plain output names pages and size.
 	text := c.ok("packet", id, "-o", out, "--shop", "老街面馆", "--lang", "en")
 	if !strings.Contains(text, "pages") || !strings.Contains(text, "SHA-256") {

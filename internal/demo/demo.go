@@ -449,10 +449,10 @@ func (s *Shop) payment(term *Terminal, t time.Time, amount posdesk.Money, ch pos
 		s.schedule(followUp{at: t.Add(time.Duration(20+r.IntN(70)) * time.Second), kind: follow, orig: tx, term: term})
 	case posdesk.KindVoid:
 		// Same day, before closing.
-		close := dayStart(t).Add(closeHour * time.Hour)
+		closing := dayStart(t).Add(closeHour * time.Hour)
 		at := t.Add(time.Duration(60+r.IntN(3600)) * time.Second)
-		if at.After(close) {
-			at = t.Add(time.Duration(1+r.IntN(max(1, int(close.Sub(t)/time.Second)))) * time.Second)
+		if at.After(closing) {
+			at = t.Add(time.Duration(1+r.IntN(max(1, int(closing.Sub(t)/time.Second)))) * time.Second)
 		}
 		s.schedule(followUp{at: at, kind: follow, orig: tx, term: term})
 	case posdesk.KindRefund:

@@ -112,6 +112,7 @@ func (s *Shop) demoSlip(r *rand.Rand, kind posdesk.IncidentKind) *posdesk.Transa
 	term := s.Terminals[r.IntN(len(s.Terminals))]
 	slip := posdesk.NewSlip(kind, at, RandomAmount(r), term.ID, fmt.Sprintf("9%05d", r.IntN(100000)), at.Format("060102")+fmt.Sprintf("9%05d", r.IntN(100000)))
 	slip.Merchant = s.Merchant
+	slip.Source = posdesk.SourceDemo // demo data like the rest: a second posdesk demo must not take it for the shop's own
 	slip.Channel = posdesk.ChannelUnknownCard
 	slip.Scheme, slip.Card = RandomCard(r, posdesk.ChannelDebitCard)
 	slip.AuthCode = digits(r, 6)

@@ -108,8 +108,11 @@ func Has(lang Lang, format string) bool {
 // generic message for anything else.
 func Message(err error) string { return MessageIn(Current(), err) }
 
-// MessageIn is Message in lang.
-func MessageIn(lang Lang, err error) string {
+// MessageIn is Message in lang. Card numbers quoted in the message (a value typed into the wrong
+// field) are masked.
+func MessageIn(lang Lang, err error) string { return posdesk.MaskText(messageIn(lang, err)) }
+
+func messageIn(lang Lang, err error) string {
 	if err == nil {
 		return ""
 	}

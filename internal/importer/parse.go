@@ -228,7 +228,7 @@ func parseDateOnly(s string, order DateOrder) (time.Time, bool) {
 			return ymd(s[:4], s[4:6], s[6:8])
 		case 5: // Excel serial day number (days since 1899-12-30)
 			n, _ := strconv.Atoi(s)
-			if n < 20000 || n > 80000 {
+			if n < 25569 || n > 80000 { // 1970-01-01 to 2119: the years ymd accepts
 				return time.Time{}, false
 			}
 			return time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC).AddDate(0, 0, n), true

@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"image"
-	"image/color"
 	"image/jpeg"
 	"math/rand/v2"
 	"strings"
@@ -15,17 +14,26 @@ import (
 	"github.com/posdesk/posdesk/internal/posdesk"
 )
 
-// noisyJPEG returns a w x h photo-like JPEG that compresses badly (gradients plus noise), the
-// worst case for the ladder.
+// noisyJPEG returns a w x h photo-like JPEG that compresses badly (gradients plus noise in light
+// and colour), the worst case for the ladder.
 func noisyJPEG(tb testing.TB, w, h int, seed uint64, quality int) []byte {
 	tb.Helper()
-	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
-	img := image.NewRGBA(image.Rect(0, 0, w, h))
-	for y := 0; y < h; y++ {
-		for x := 0; x < w; x++ {
-			n := uint8(rng.IntN(90))
-			img.SetRGBA(x, y, color.RGBA{uint8(x*255/w)/2 + n, uint8(y*255/h)/2 + n, 120 + n, 255})
+	img := image.NewYCbCr(image.Rect(0, 0, w, h), image.YCbCrSubsampleRatio420)
+	x := uint32(seed*2654435761) | 1
+	rnd := func() uint8 { // xorshift
+		x ^= x << 13
+		x ^= x >> 17
+		x ^= x << 5
+		return uint8(x)
+	}
+	for py := 0; py < h; py++ {
+		for px := 0; px < w; px++ {
+			img.Y[py*img.YStride+px] = uint8(px*120/w+py*60/h) + rnd()%90
 		}
+	}
+	for i := range img.Cb {
+		img.Cb[i] = 90 + rnd()%80
+		img.Cr[i] = 90 + rnd()%80
 	}
 	var b bytes.Buffer
 	if err := jpeg.Encode(&b, img, &jpeg.Options{Quality: quality}); err != nil {

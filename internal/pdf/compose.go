@@ -44,16 +44,15 @@ func exhibitKindFor(a *posdesk.Attachment) ExhibitKind {
 	return ExhibitPhoto
 }
 
-// Shop settings keys: the cover letter's sender block comes from these (shop.name and
-// shop.timezone are the ones the Settings screen edits today).
+// Shop settings keys (the domain's): the cover letter's sender block comes from these.
 const (
-	SettingShopName       = "shop.name"
-	SettingShopTimezone   = "shop.timezone"
-	SettingShopMerchantID = "shop.merchant_id"
-	SettingShopAddress    = "shop.address"
-	SettingShopPhone      = "shop.phone"
-	SettingShopContact    = "shop.contact"
-	SettingShopAcquirer   = "shop.acquirer"
+	SettingShopName       = posdesk.SettingShopName
+	SettingShopTimezone   = posdesk.SettingShopTimezone
+	SettingShopMerchantID = posdesk.SettingShopMerchantID
+	SettingShopAddress    = posdesk.SettingShopAddress
+	SettingShopPhone      = posdesk.SettingShopPhone
+	SettingShopContact    = posdesk.SettingShopContact
+	SettingShopAcquirer   = posdesk.SettingShopAcquirer
 )
 
 // ShopFromSettings reads the shop's details through get (a settings lookup returning "" when a
@@ -174,12 +173,12 @@ func FromIncident(inc *posdesk.Incident, atts []*posdesk.Attachment, shop Shop, 
 			p.StatusHistory = append(p.StatusHistory, StatusChange{Time: ev.Time, Status: both(ev.To.Title()), By: ev.Actor, Note: ev.Detail})
 			p.Timeline = append(p.Timeline, Event{Time: ev.Time, Who: ev.Actor, What: statusWhat(lang, ev)})
 		case posdesk.EventAttachment:
-			p.Timeline = append(p.Timeline, Event{Time: ev.Time, Who: ev.Actor, What: sayAll(lang, func(l L) string { return i18n.In(l, "File attached: %s", ev.Detail) })})
+			p.Timeline = append(p.Timeline, Event{Time: ev.Time, Who: ev.Actor, What: sayAll(lang, func(l catLang) string { return i18n.In(l, "File attached: %s", ev.Detail) })})
 		}
 	}
 	for _, c := range inc.Contacts {
 		c := c
-		p.Timeline = append(p.Timeline, Event{Time: c.Time, Who: c.CreatedBy, What: sayAll(lang, func(l L) string {
+		p.Timeline = append(p.Timeline, Event{Time: c.Time, Who: c.CreatedBy, What: sayAll(lang, func(l catLang) string {
 			s := i18n.In(l, "%[1]s with %[2]s: %[3]s", i18n.In(l, c.Channel.Title()), i18n.In(l, c.Party.Title()), c.Summary)
 			if c.Ticket != "" {
 				s += " " + i18n.In(l, "(case %s)", c.Ticket)
@@ -198,7 +197,7 @@ func FromIncident(inc *posdesk.Incident, atts []*posdesk.Attachment, shop Shop, 
 
 // statusWhat describes a status change for the timeline.
 func statusWhat(lang Lang, ev *posdesk.IncidentEvent) string {
-	return sayAll(lang, func(l L) string {
+	return sayAll(lang, func(l catLang) string {
 		s := i18n.In(l, "Status: %[1]s → %[2]s", i18n.In(l, ev.From.Title()), i18n.In(l, ev.To.Title()))
 		if ev.Detail != "" {
 			s += " (" + ev.Detail + ")"
@@ -208,7 +207,7 @@ func statusWhat(lang Lang, ev *posdesk.IncidentEvent) string {
 }
 
 // sayAll writes fn in each language of lang, one per line.
-func sayAll(lang Lang, fn func(l L) string) string {
+func sayAll(lang Lang, fn func(l catLang) string) string {
 	var out []string
 	for _, l := range lang.langs() {
 		out = append(out, fn(l))
@@ -218,5 +217,5 @@ func sayAll(lang Lang, fn func(l L) string) string {
 
 // joinLangs translates a catalog key into each language of lang, one per line.
 func joinLangs(lang Lang, key string) string {
-	return sayAll(lang, func(l L) string { return i18n.In(l, key) })
+	return sayAll(lang, func(l catLang) string { return i18n.In(l, key) })
 }

@@ -37,7 +37,7 @@ func renderPacket(p *Packet, preset Preset, exs []*exhibit, now time.Time, step 
 // layoutPacket draws every section and returns the document (not yet closed) and the imported
 // PDF pages it references.
 func layoutPacket(p *Packet, exs []*exhibit, now time.Time) (*doc, []*formPage, error) {
-	title := strings.Join(p.say(func(l L) string { return i18n.In(l, "Evidence packet: incident %s", p.IncidentNumber) }), " / ")
+	title := strings.Join(p.say(func(l catLang) string { return i18n.In(l, "Evidence packet: incident %s", p.IncidentNumber) }), " / ")
 	d := newDoc(now, title)
 	d.footer = func(page int) { packetFooter(d, p, page, now) }
 	d.addPage()
@@ -72,7 +72,7 @@ func layoutPacket(p *Packet, exs []*exhibit, now time.Time) (*doc, []*formPage, 
 }
 
 // sayPara draws one paragraph per packet language.
-func sayPara(d *doc, p *Packet, fn func(l L) string) {
+func sayPara(d *doc, p *Packet, fn func(l catLang) string) {
 	for i, s := range p.say(fn) {
 		if s == "" {
 			continue
@@ -86,7 +86,7 @@ func sayPara(d *doc, p *Packet, fn func(l L) string) {
 }
 
 // sayHeading draws a heading in every packet language, joined on one line when bilingual.
-func sayHeading(d *doc, p *Packet, level int, fn func(l L) string) {
+func sayHeading(d *doc, p *Packet, level int, fn func(l catLang) string) {
 	d.heading(strings.Join(p.say(fn), "  "), level)
 }
 
@@ -123,54 +123,57 @@ func coverLetter(d *doc, p *Packet, exs []*exhibit, now time.Time) {
 	d.space(4)
 
 	d.setFont(bodySize)
-	for _, l := range p.say(func(l L) string { return i18n.In(l, "Date: %s", longDate(l, now)) }) {
+	for _, l := range p.say(func(l catLang) string { return i18n.In(l, "Date: %s", longDate(l, now)) }) {
 		d.lines([]string{l}, marginL, contentW, bodySize, "L")
 	}
-	for _, l := range p.say(func(l L) string { return i18n.In(l, "To: %s", addressee(l, p)) }) {
+	for _, l := range p.say(func(l catLang) string { return i18n.In(l, "To: %s", addressee(l, p)) }) {
 		d.lines(d.wrap(l, contentW), marginL, contentW, bodySize, "L")
 	}
 	if p.Letter.CaseNumber != "" {
-		for _, l := range p.say(func(l L) string { return i18n.In(l, "Your case number: %s", p.Letter.CaseNumber) }) {
+		for _, l := range p.say(func(l catLang) string { return i18n.In(l, "Your case number: %s", p.Letter.CaseNumber) }) {
 			d.lines([]string{l}, marginL, contentW, bodySize, "L")
 		}
 	}
-	for _, l := range p.say(func(l L) string { return i18n.In(l, "Our incident number: %s", p.IncidentNumber) }) {
+	for _, l := range p.say(func(l catLang) string { return i18n.In(l, "Our incident number: %s", p.IncidentNumber) }) {
 		d.lines([]string{l}, marginL, contentW, bodySize, "L")
 	}
 	d.space(3)
 	d.setFont(11)
 	d.boldOn(0.1)
-	for _, l := range p.say(func(l L) string { return subject(l, p) }) {
+	for _, l := range p.say(func(l catLang) string { return subject(l, p) }) {
 		d.lines(d.wrap(l, contentW), marginL, contentW, 11, "L")
 	}
 	d.boldOff()
 	d.space(3)
 
-	sayPara(d, p, func(l L) string { return i18n.In(l, "Dear Sir or Madam,") })
-	sayPara(d, p, func(l L) string {
+	sayPara(d, p, func(l catLang) string { return i18n.In(l, "Dear Sir or Madam,") })
+	sayPara(d, p, func(l catLang) string {
 		return i18n.In(l, "We are %[1]s, merchant ID %[2]s. We write about the transaction below and enclose the evidence listed at the end of this letter.", s.Name, orUnknown(l, s.MerchantID))
 	})
-	sayPara(d, p, func(l L) string { return whatHappened(l, p) })
-	sayPara(d, p, func(l L) string { return otherTransactions(l, p) })
+	sayPara(d, p, func(l catLang) string { return whatHappened(l, p) })
+	sayPara(d, p, func(l catLang) string { return otherTransactions(l, p) })
 	if story := strings.TrimSpace(posdesk.MaskText(p.Letter.Story)); story != "" {
-		sayPara(d, p, func(l L) string { return i18n.In(l, "In our staff's words:") })
+		sayPara(d, p, func(l catLang) string { return i18n.In(l, "In our staff's words:") })
 		d.para(story, bodySize)
 	}
-	sayPara(d, p, func(l L) string { return theAsk(l, p) })
+	sayPara(d, p, func(l catLang) string { return theAsk(l, p) })
 	if detail := strings.TrimSpace(posdesk.MaskText(p.Letter.AskDetail)); detail != "" {
 		d.para(detail, bodySize)
 	}
-	sayPara(d, p, func(l L) string { return contactLine(l, s) })
+	sayPara(d, p, func(l catLang) string { return contactLine(l, s) })
 
 	// Enclosures.
 	d.space(1)
 	if len(exs) > 0 {
-		sayPara(d, p, func(l L) string { return i18n.In(l, "Enclosures:") })
+		sayPara(d, p, func(l catLang) string { return i18n.In(l, "Enclosures:") })
 	}
 	for _, e := range exs {
-		line := strings.Join(p.say(func(l L) string { return exhibitLabel(l, e.n) }), " / ") + "  " + e.name
+		line := strings.Join(p.say(func(l catLang) string { return exhibitLabel(l, e.n) }), " / ") + "  " + e.name
 		if e.caption != "" {
 			line += "  " + e.caption
+		}
+		if e.problem != nil {
+			line += "  " + strings.Join(p.say(func(l catLang) string { return i18n.In(l, "(not included; see the exhibit index)") }), " ")
 		}
 		d.setFont(bodySize - 0.5)
 		d.lines(d.wrap(line, contentW-6), marginL+6, contentW-6, bodySize-0.5, "L")
@@ -178,7 +181,7 @@ func coverLetter(d *doc, p *Packet, exs []*exhibit, now time.Time) {
 	d.space(5)
 
 	// Closing and signature.
-	sayPara(d, p, func(l L) string { return i18n.In(l, "Yours faithfully,") })
+	sayPara(d, p, func(l catLang) string { return i18n.In(l, "Yours faithfully,") })
 	d.space(8)
 	signer := p.Letter.Signatory
 	if signer == "" {
@@ -190,8 +193,8 @@ func coverLetter(d *doc, p *Packet, exs []*exhibit, now time.Time) {
 	d.f.Line(marginL, y, marginL+70, y)
 	d.f.Line(marginL+95, y, marginL+150, y)
 	d.space(1)
-	sig := strings.Join(p.say(func(l L) string { return i18n.In(l, "Signature") }), " / ")
-	stamp := strings.Join(p.say(func(l L) string { return i18n.In(l, "Shop stamp") }), " / ")
+	sig := strings.Join(p.say(func(l catLang) string { return i18n.In(l, "Signature") }), " / ")
+	stamp := strings.Join(p.say(func(l catLang) string { return i18n.In(l, "Shop stamp") }), " / ")
 	y = d.y()
 	d.setFont(smallSize + 1)
 	d.f.Text(marginL, y+3, sig)
@@ -202,11 +205,11 @@ func coverLetter(d *doc, p *Packet, exs []*exhibit, now time.Time) {
 }
 
 func factsSection(d *doc, p *Packet, now time.Time) {
-	sayHeading(d, p, 1, func(l L) string { return i18n.In(l, "Facts") })
+	sayHeading(d, p, 1, func(l catLang) string { return i18n.In(l, "Facts") })
 	label := p.label
 	cols := []column{
-		{title: label(func(l L) string { return i18n.In(l, "Item") }), width: 0.34},
-		{title: label(func(l L) string { return i18n.In(l, "Value") }), width: 0.66},
+		{title: label(func(l catLang) string { return i18n.In(l, "Item") }), width: 0.34},
+		{title: label(func(l catLang) string { return i18n.In(l, "Value") }), width: 0.66},
 	}
 	var rows [][]string
 	add := func(lbl, value string) {
@@ -215,15 +218,15 @@ func factsSection(d *doc, p *Packet, now time.Time) {
 		}
 	}
 	s := p.Shop
-	add(label(func(l L) string { return i18n.In(l, "Incident number") }), p.IncidentNumber)
-	add(label(func(l L) string { return i18n.In(l, "Shop") }), s.Name)
-	add(label(func(l L) string { return i18n.In(l, "Merchant ID") }), s.MerchantID)
-	add(label(func(l L) string { return i18n.In(l, "Acquirer") }), s.Acquirer)
-	add(label(func(l L) string { return i18n.In(l, "Case number") }), p.Letter.CaseNumber)
-	add(label(func(l L) string { return i18n.In(l, "Reply due") }), p.Letter.Deadline)
-	add(label(func(l L) string { return i18n.In(l, "Time zone") }), zoneText(p, now))
+	add(label(func(l catLang) string { return i18n.In(l, "Incident number") }), p.IncidentNumber)
+	add(label(func(l catLang) string { return i18n.In(l, "Shop") }), s.Name)
+	add(label(func(l catLang) string { return i18n.In(l, "Merchant ID") }), s.MerchantID)
+	add(label(func(l catLang) string { return i18n.In(l, "Acquirer") }), s.Acquirer)
+	add(label(func(l catLang) string { return i18n.In(l, "Case number") }), p.Letter.CaseNumber)
+	add(label(func(l catLang) string { return i18n.In(l, "Reply due") }), p.Letter.Deadline)
+	add(label(func(l catLang) string { return i18n.In(l, "Time zone") }), zoneText(p, now))
 	for _, f := range p.Facts {
-		add(p.label(func(l L) string { return f.Label.In(l) }), posdesk.MaskText(f.Value))
+		add(p.label(func(l catLang) string { return f.Label.In(l) }), posdesk.MaskText(f.Value))
 	}
 	d.table(cols, rows, bodySize-1)
 
@@ -231,12 +234,12 @@ func factsSection(d *doc, p *Packet, now time.Time) {
 	for from := 0; from < len(p.Transactions); from += 3 {
 		txs := p.Transactions[from:min(len(p.Transactions), from+3)]
 		if from == 0 {
-			sayHeading(d, p, 2, func(l L) string { return i18n.In(l, "Transactions") })
+			sayHeading(d, p, 2, func(l catLang) string { return i18n.In(l, "Transactions") })
 		}
-		tcols := []column{{title: label(func(l L) string { return i18n.In(l, "Item") }), width: 0.28}}
+		tcols := []column{{title: label(func(l catLang) string { return i18n.In(l, "Item") }), width: 0.28}}
 		for i, tx := range txs {
 			n := from + i + 1
-			tcols = append(tcols, column{width: 0.72 / float64(len(txs)), title: label(func(l L) string {
+			tcols = append(tcols, column{width: 0.72 / float64(len(txs)), title: label(func(l catLang) string {
 				if r := tx.Role.In(l); r != "" {
 					return i18n.In(l, "Transaction %[1]d: %[2]s", n, r)
 				}
@@ -256,45 +259,47 @@ func factsSection(d *doc, p *Packet, now time.Time) {
 				trows = append(trows, row)
 			}
 		}
-		line(label(func(l L) string { return i18n.In(l, "Time") }), func(tx Transaction) string { return isoTime(tx.Time.In(p.loc())) })
-		line(label(func(l L) string { return i18n.In(l, "Amount") }), func(tx Transaction) string {
+		line(label(func(l catLang) string { return i18n.In(l, "Time") }), func(tx Transaction) string { return isoTime(tx.Time.In(p.loc())) })
+		line(label(func(l catLang) string { return i18n.In(l, "Amount") }), func(tx Transaction) string {
 			if tx.Amount.Currency == "" && tx.Amount.IsZero() {
 				return ""
 			}
 			return tx.Amount.Display() + "\n" + tx.Amount.String()
 		})
-		line(label(func(l L) string { return i18n.In(l, "Type") }), func(tx Transaction) string { return p.label(func(l L) string { return tx.Type.In(l) }) })
-		line(label(func(l L) string { return i18n.In(l, "Terminal said") }), func(tx Transaction) string { return p.label(func(l L) string { return tx.Status.In(l) }) })
-		line(label(func(l L) string { return i18n.In(l, "Card scheme") }), func(tx Transaction) string { return tx.Scheme })
-		line(label(func(l L) string { return i18n.In(l, "Card (masked)") }), func(tx Transaction) string { return maskCard(tx.MaskedCard) })
-		line(label(func(l L) string { return i18n.In(l, "Terminal ID") }), func(tx Transaction) string { return tx.TerminalID })
-		line(label(func(l L) string { return i18n.In(l, "Batch number") }), func(tx Transaction) string { return tx.Batch })
-		line(label(func(l L) string { return i18n.In(l, "Trace number") }), func(tx Transaction) string { return tx.Trace })
-		line(label(func(l L) string { return i18n.In(l, "Reference number (RRN)") }), func(tx Transaction) string { return tx.RRN })
-		line(label(func(l L) string { return i18n.In(l, "Authorisation code") }), func(tx Transaction) string { return tx.AuthCode })
-		line(label(func(l L) string { return i18n.In(l, "Settlement") }), func(tx Transaction) string { return posdesk.MaskText(tx.Settled) })
+		line(label(func(l catLang) string { return i18n.In(l, "Type") }), func(tx Transaction) string { return p.label(func(l catLang) string { return tx.Type.In(l) }) })
+		line(label(func(l catLang) string { return i18n.In(l, "Terminal said") }), func(tx Transaction) string { return p.label(func(l catLang) string { return tx.Status.In(l) }) })
+		line(label(func(l catLang) string { return i18n.In(l, "Card scheme") }), func(tx Transaction) string { return tx.Scheme })
+		line(label(func(l catLang) string { return i18n.In(l, "Card (masked)") }), func(tx Transaction) string { return maskCard(tx.MaskedCard) })
+		line(label(func(l catLang) string { return i18n.In(l, "Terminal ID") }), func(tx Transaction) string { return tx.TerminalID })
+		line(label(func(l catLang) string { return i18n.In(l, "Batch number") }), func(tx Transaction) string { return tx.Batch })
+		line(label(func(l catLang) string { return i18n.In(l, "Trace number") }), func(tx Transaction) string { return tx.Trace })
+		line(label(func(l catLang) string { return i18n.In(l, "Reference number (RRN)") }), func(tx Transaction) string { return tx.RRN })
+		line(label(func(l catLang) string { return i18n.In(l, "Authorisation code") }), func(tx Transaction) string { return tx.AuthCode })
+		line(label(func(l catLang) string { return i18n.In(l, "Settlement") }), func(tx Transaction) string { return posdesk.MaskText(tx.Settled) })
 		d.table(tcols, trows, bodySize-1)
 	}
 
 	if len(p.StatusHistory) > 0 {
-		sayHeading(d, p, 2, func(l L) string { return i18n.In(l, "Status history") })
+		sayHeading(d, p, 2, func(l catLang) string { return i18n.In(l, "Status history") })
 		hist := append([]StatusChange(nil), p.StatusHistory...)
 		sort.SliceStable(hist, func(i, j int) bool { return hist[i].Time.Before(hist[j].Time) })
 		var hr [][]string
 		for _, h := range hist {
-			hr = append(hr, []string{isoTime(h.Time.In(p.loc())), p.label(func(l L) string { return h.Status.In(l) }), h.By, posdesk.MaskText(h.Note)})
+			hr = append(hr, []string{isoTime(h.Time.In(p.loc())), p.label(func(l catLang) string { return h.Status.In(l) }), h.By, posdesk.MaskText(h.Note)})
 		}
 		d.table([]column{
-			{title: label(func(l L) string { return i18n.In(l, "Time") }), width: 0.25},
-			{title: label(func(l L) string { return i18n.In(l, "Status") }), width: 0.2},
-			{title: label(func(l L) string { return i18n.In(l, "By") }), width: 0.15},
-			{title: label(func(l L) string { return i18n.In(l, "Note") }), width: 0.4},
+			{title: label(func(l catLang) string { return i18n.In(l, "Time") }), width: 0.25},
+			{title: label(func(l catLang) string { return i18n.In(l, "Status") }), width: 0.2},
+			{title: label(func(l catLang) string { return i18n.In(l, "By") }), width: 0.15},
+			{title: label(func(l catLang) string { return i18n.In(l, "Note") }), width: 0.4},
 		}, hr, bodySize-1)
 	}
 	if p.AuditHead != "" {
 		d.setFont(smallSize)
 		d.f.SetTextColor(90, 90, 90)
-		for _, l := range p.say(func(l L) string { return i18n.In(l, "Audit chain head when this packet was built: %s", p.AuditHead) }) {
+		for _, l := range p.say(func(l catLang) string {
+			return i18n.In(l, "Audit chain head when this packet was built: %s", p.AuditHead)
+		}) {
 			d.lines(d.wrap(l, contentW), marginL, contentW, smallSize, "L")
 		}
 		d.f.SetTextColor(0, 0, 0)
@@ -309,10 +314,10 @@ func timelineSection(d *doc, p *Packet) {
 	}
 	var items []item
 	for i, tx := range p.Transactions {
-		what := strings.Join(p.say(func(l L) string {
+		what := strings.Join(p.say(func(l catLang) string {
 			return i18n.In(l, "Transaction %[1]d: %[2]s %[3]s, terminal said: %[4]s (RRN %[5]s)", i+1, tx.Type.In(l), amountText(l, tx.Amount), orUnknown(l, tx.Status.In(l)), orUnknown(l, tx.RRN))
 		}), "\n")
-		who := strings.Join(p.say(func(l L) string { return terminalText(l, tx.TerminalID) }), "\n")
+		who := strings.Join(p.say(func(l catLang) string { return terminalText(l, tx.TerminalID) }), "\n")
 		items = append(items, item{tx.Time, who, what})
 	}
 	for _, e := range p.Timeline {
@@ -322,15 +327,15 @@ func timelineSection(d *doc, p *Packet) {
 		return
 	}
 	sort.SliceStable(items, func(i, j int) bool { return items[i].t.Before(items[j].t) })
-	sayHeading(d, p, 1, func(l L) string { return i18n.In(l, "Timeline") })
+	sayHeading(d, p, 1, func(l catLang) string { return i18n.In(l, "Timeline") })
 	var rows [][]string
 	for _, it := range items {
 		rows = append(rows, []string{isoTime(it.t.In(p.loc())), it.who, it.what})
 	}
 	d.table([]column{
-		{title: p.label(func(l L) string { return i18n.In(l, "Time") }), width: 0.24},
-		{title: p.label(func(l L) string { return i18n.In(l, "Who") }), width: 0.18},
-		{title: p.label(func(l L) string { return i18n.In(l, "What happened") }), width: 0.58},
+		{title: p.label(func(l catLang) string { return i18n.In(l, "Time") }), width: 0.24},
+		{title: p.label(func(l catLang) string { return i18n.In(l, "Who") }), width: 0.18},
+		{title: p.label(func(l catLang) string { return i18n.In(l, "What happened") }), width: 0.58},
 	}, rows, bodySize-1)
 }
 
@@ -338,32 +343,32 @@ func indexSection(d *doc, p *Packet, exs []*exhibit) {
 	if len(exs) == 0 {
 		return
 	}
-	sayHeading(d, p, 1, func(l L) string { return i18n.In(l, "Exhibit index") })
+	sayHeading(d, p, 1, func(l catLang) string { return i18n.In(l, "Exhibit index") })
 	var rows [][]string
 	for _, e := range exs {
 		pages, caption := "", e.caption
 		switch {
 		case e.problem != nil:
 			pages = "-"
-			caption = strings.TrimSpace(caption + "\n" + p.label(func(l L) string { return i18n.In(l, "not included: %s", problemText(l, e.problem)) }))
+			caption = strings.TrimSpace(caption + "\n" + p.label(func(l catLang) string { return i18n.In(l, "not included: %s", problemText(l, e.problem)) }))
 		case e.firstPage > 0 && e.pages > 1:
 			pages = fmt.Sprintf("%d-%d", e.firstPage, e.firstPage+e.pages-1)
 		case e.firstPage > 0:
 			pages = fmt.Sprint(e.firstPage)
 		}
-		rows = append(rows, []string{fmt.Sprint(e.n), e.name, caption, p.label(func(l L) string { return kindText(l, e) }), pages, e.sha})
+		rows = append(rows, []string{fmt.Sprint(e.n), e.name, caption, p.label(func(l catLang) string { return kindText(l, e) }), pages, e.sha})
 	}
 	d.table([]column{
-		{title: p.label(func(l L) string { return i18n.In(l, "No.") }), width: 0.06, align: "C"},
-		{title: p.label(func(l L) string { return i18n.In(l, "File") }), width: 0.17},
-		{title: p.label(func(l L) string { return i18n.In(l, "Caption") }), width: 0.34},
-		{title: p.label(func(l L) string { return i18n.In(l, "Type") }), width: 0.1},
-		{title: p.label(func(l L) string { return i18n.In(l, "Pages") }), width: 0.08},
-		{title: p.label(func(l L) string { return i18n.In(l, "SHA-256 of original") }), width: 0.25, mono: true},
+		{title: p.label(func(l catLang) string { return i18n.In(l, "No.") }), width: 0.06, align: "C"},
+		{title: p.label(func(l catLang) string { return i18n.In(l, "File") }), width: 0.17},
+		{title: p.label(func(l catLang) string { return i18n.In(l, "Caption") }), width: 0.34},
+		{title: p.label(func(l catLang) string { return i18n.In(l, "Type") }), width: 0.1},
+		{title: p.label(func(l catLang) string { return i18n.In(l, "Pages") }), width: 0.08},
+		{title: p.label(func(l catLang) string { return i18n.In(l, "SHA-256 of original") }), width: 0.25, mono: true},
 	}, rows, bodySize-1.5)
 	d.setFont(smallSize)
 	d.f.SetTextColor(90, 90, 90)
-	for _, l := range p.say(func(l L) string {
+	for _, l := range p.say(func(l catLang) string {
 		return i18n.In(l, "Photos are shown upright and may be reduced in size to fit the destination's limits; the SHA-256 identifies the original file kept by the shop.")
 	}) {
 		d.lines(d.wrap(l, contentW), marginL, contentW, smallSize, "L")
@@ -372,7 +377,7 @@ func indexSection(d *doc, p *Packet, exs []*exhibit) {
 }
 
 // kindText names an exhibit's type for the index.
-func kindText(l L, e *exhibit) string {
+func kindText(l catLang, e *exhibit) string {
 	switch kindOf(e.src) {
 	case ExhibitPDF:
 		return i18n.In(l, "PDF document")
@@ -389,7 +394,7 @@ func kindText(l L, e *exhibit) string {
 // exhibitHeader draws the heading of an exhibit page and returns the y where content may start.
 func exhibitHeader(d *doc, p *Packet, e *exhibit, part string) {
 	d.addPage()
-	d.heading(strings.Join(p.say(func(l L) string { return exhibitLabel(l, e.n) }), " / ")+"  "+e.name, 2)
+	d.heading(strings.Join(p.say(func(l catLang) string { return exhibitLabel(l, e.n) }), " / ")+"  "+e.name, 2)
 	line := e.caption
 	if part != "" {
 		line = strings.TrimSpace(line + "  " + part)
@@ -402,8 +407,8 @@ func exhibitHeader(d *doc, p *Packet, e *exhibit, part string) {
 }
 
 func imageExhibit(d *doc, p *Packet, e *exhibit) {
-	info := strings.Join(p.say(func(l L) string {
-		return i18n.In(l, "(original %[1]dx%[2]d pixels, shown at %[3]dx%[4]d)", e.pic.srcW, e.pic.srcH, e.jpgW, e.jpgH)
+	info := strings.Join(p.say(func(l catLang) string {
+		return i18n.In(l, "(%[1]dx%[2]d pixels, shown at %[3]dx%[4]d)", e.pic.srcW, e.pic.srcH, e.jpgW, e.jpgH)
 	}), " ")
 	exhibitHeader(d, p, e, info)
 	boxH := d.bottom() - d.y()
@@ -427,7 +432,7 @@ func logExhibit(d *doc, p *Packet, e *exhibit) {
 	perPage := 0
 	part := 1
 	for i := 0; i < len(lines); {
-		note := strings.Join(p.say(func(l L) string { return i18n.In(l, "(text log, part %d)", part) }), " ")
+		note := strings.Join(p.say(func(l catLang) string { return i18n.In(l, "(text log, part %d)", part) }), " ")
 		exhibitHeader(d, p, e, note)
 		perPage = int((d.bottom() - d.y()) / monoLineH)
 		y := d.y()
@@ -441,7 +446,7 @@ func logExhibit(d *doc, p *Packet, e *exhibit) {
 	}
 	if e.logTruncated {
 		d.setFont(smallSize)
-		for _, l := range p.say(func(l L) string { return i18n.In(l, "The log is longer than 4 MB; the rest is not shown.") }) {
+		for _, l := range p.say(func(l catLang) string { return i18n.In(l, "The log is longer than 4 MB; the rest is not shown.") }) {
 			d.lines([]string{l}, marginL, contentW, smallSize, "L")
 		}
 	}
@@ -452,7 +457,9 @@ func logExhibit(d *doc, p *Packet, e *exhibit) {
 func pdfExhibit(d *doc, p *Packet, e *exhibit, formBase int) []*formPage {
 	var out []*formPage
 	for i, pg := range e.doc.pages {
-		note := strings.Join(p.say(func(l L) string { return i18n.In(l, "(page %[1]d of %[2]d of the original)", i+1, len(e.doc.pages)) }), " ")
+		note := strings.Join(p.say(func(l catLang) string {
+			return i18n.In(l, "(page %[1]d of %[2]d of the original)", i+1, len(e.doc.pages))
+		}), " ")
 		exhibitHeader(d, p, e, note)
 		boxH := d.bottom() - d.y()
 		wmm, hmm := pg.width*ptToMM, pg.height*ptToMM
@@ -471,7 +478,7 @@ func pdfExhibit(d *doc, p *Packet, e *exhibit, formBase int) []*formPage {
 }
 
 // problemText explains why an exhibit is not shown, in l.
-func problemText(l L, err error) string {
+func problemText(l catLang, err error) string {
 	var pe *pdfError
 	if asPDFError(err, &pe) {
 		reason := fmt.Sprintf(pe.format, pe.args...)

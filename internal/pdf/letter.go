@@ -8,11 +8,11 @@ import (
 	"github.com/posdesk/posdesk/internal/posdesk"
 )
 
-// L is a catalog language (shorter in the wording functions below).
-type L = i18n.Lang
+// catLang is a catalog language (shorter in the wording functions below).
+type catLang = i18n.Lang
 
 // longTime formats t for prose: "14 Mar 2025 14:32 (UTC+08:00)" / "2025年3月14日 14:32（UTC+08:00）".
-func longTime(l L, t time.Time) string {
+func longTime(l catLang, t time.Time) string {
 	if t.IsZero() {
 		return i18n.In(l, "(time not recorded)")
 	}
@@ -23,7 +23,7 @@ func longTime(l L, t time.Time) string {
 }
 
 // longDate formats a calendar date for prose.
-func longDate(l L, t time.Time) string {
+func longDate(l catLang, t time.Time) string {
 	if l == i18n.Chinese {
 		return t.Format("2006年1月2日")
 	}
@@ -39,7 +39,7 @@ func isoTime(t time.Time) string {
 }
 
 // orUnknown returns s, or "(not recorded)" in l when s is empty.
-func orUnknown(l L, s string) string {
+func orUnknown(l catLang, s string) string {
 	if s == "" {
 		return i18n.In(l, "(not recorded)")
 	}
@@ -47,7 +47,7 @@ func orUnknown(l L, s string) string {
 }
 
 // addressee names the party the letter is written to.
-func addressee(l L, p *Packet) string {
+func addressee(l catLang, p *Packet) string {
 	if p.PartyName != "" {
 		return p.PartyName
 	}
@@ -64,7 +64,7 @@ func addressee(l L, p *Packet) string {
 }
 
 // kindName is the incident kind in a few words, for the subject line.
-func kindName(l L, k Kind) string {
+func kindName(l catLang, k Kind) string {
 	switch k {
 	case KindChargedButFailed:
 		return i18n.In(l, "payment shown as failed but the card was debited")
@@ -93,7 +93,7 @@ func mainTx(p *Packet) Transaction {
 }
 
 // subject is the letter's subject line.
-func subject(l L, p *Packet) string {
+func subject(l catLang, p *Packet) string {
 	tx := mainTx(p)
 	amount := amountText(l, tx.Amount)
 	return i18n.In(l, "Subject: %[1]s, %[2]s on %[3]s (RRN %[4]s)", kindName(l, p.Letter.Kind), amount,
@@ -101,7 +101,7 @@ func subject(l L, p *Packet) string {
 }
 
 // amountText formats money for prose, or "(amount not recorded)".
-func amountText(l L, m posdesk.Money) string {
+func amountText(l catLang, m posdesk.Money) string {
 	if m.Currency == "" && m.IsZero() {
 		return i18n.In(l, "(amount not recorded)")
 	}
@@ -109,7 +109,7 @@ func amountText(l L, m posdesk.Money) string {
 }
 
 // terminalText names the terminal for prose.
-func terminalText(l L, tid string) string {
+func terminalText(l catLang, tid string) string {
 	if tid == "" {
 		return i18n.In(l, "our terminal")
 	}
@@ -117,7 +117,7 @@ func terminalText(l L, tid string) string {
 }
 
 // cardText names the masked card for prose.
-func cardText(l L, masked string) string {
+func cardText(l catLang, masked string) string {
 	if masked == "" {
 		return i18n.In(l, "card number not recorded")
 	}
@@ -126,7 +126,7 @@ func cardText(l L, masked string) string {
 
 // whatHappened is the plain-words account of the incident, built from the kind and the main
 // transaction.
-func whatHappened(l L, p *Packet) string {
+func whatHappened(l catLang, p *Packet) string {
 	tx := mainTx(p)
 	when := longTime(l, tx.Time.In(p.loc()))
 	term := terminalText(l, tx.TerminalID)
@@ -153,7 +153,7 @@ func whatHappened(l L, p *Packet) string {
 }
 
 // otherTransactions mentions the further transactions by RRN, so every RRN is in the letter.
-func otherTransactions(l L, p *Packet) string {
+func otherTransactions(l catLang, p *Packet) string {
 	if len(p.Transactions) < 2 {
 		return ""
 	}
@@ -168,7 +168,7 @@ func otherTransactions(l L, p *Packet) string {
 }
 
 // theAsk is what the shop asks for.
-func theAsk(l L, p *Packet) string {
+func theAsk(l catLang, p *Packet) string {
 	amount := p.Letter.AskAmount
 	if amount.Currency == "" && amount.IsZero() {
 		amount = mainTx(p).Amount
@@ -198,7 +198,7 @@ func theAsk(l L, p *Packet) string {
 }
 
 // contactLine tells the party how to reach the shop.
-func contactLine(l L, s Shop) string {
+func contactLine(l catLang, s Shop) string {
 	who := s.Contact
 	if who == "" {
 		who = s.Name
@@ -210,7 +210,7 @@ func contactLine(l L, s Shop) string {
 }
 
 // exhibitLabel is "Exhibit 3" in l.
-func exhibitLabel(l L, n int) string { return i18n.In(l, "Exhibit %d", n) }
+func exhibitLabel(l catLang, n int) string { return i18n.In(l, "Exhibit %d", n) }
 
 // maskCard masks a card field for printing: a full number keeps its first 6 and last 4 digits;
 // anything MaskCard refuses is masked as free text.

@@ -5,6 +5,13 @@ package pdf
 // and FlateDecode (with PNG predictors), rebuilds a broken xref by scanning, and refuses
 // encrypted files. Every loop is bounded (nesting depth, object count, inflated bytes, a
 // deadline), so a hostile file costs a bounded amount of time and memory and ends in an error.
+//
+// Why not github.com/phpdave11/gofpdi (with gofpdf's contrib importer): it writes dictionaries
+// in Go map order and names sources by pointer address, and gofpdf writes its imported objects in
+// map order, so five builds of one packet gave five different files; and a cyclic /Kids, a huge
+// /Count or an inflate bomb ends in a stack overflow or an allocation failure, which recover()
+// cannot catch. Pages imported here are written as form XObjects in an incremental update
+// (appendForms), numbered in a fixed order.
 
 import (
 	"bytes"
@@ -88,7 +95,7 @@ func openPDF(data []byte, deadline time.Time, rebuild bool) (*pdfReader, error) 
 	if len(data) > maxPDFBytes {
 		return nil, pdfErrorf("it is larger than %d MB", maxPDFBytes>>20)
 	}
-	if !bytes.HasPrefix(bytes.TrimLeft(data[:min(len(data), 1024)], "\x00\t\r\n "), []byte("%PDF-")) && bytes.Index(data[:min(len(data), 1024)], []byte("%PDF-")) < 0 {
+	if !bytes.Contains(data[:min(len(data), 1024)], []byte("%PDF-")) {
 		return nil, pdfErrorf("it is not a PDF file")
 	}
 	r := &pdfReader{data: data, xref: map[int]xrefEntry{}, cache: map[int]any{}, deadline: deadline}

@@ -58,6 +58,8 @@ func TestPDFPages(t *testing.T) {
 	}{
 		{"ghostscript statement", mustRead(t, "bank_statement.pdf"), 2, ""},
 		{"xref and object streams, rotated page", mustRead(t, "statement_rotated.pdf"), 2, ""},
+		{"linearized with object streams (qpdf)", mustRead(t, "statement_linearized.pdf"), 2, ""},
+		{"AES-128 with an owner password (qpdf)", mustRead(t, "statement_encrypted.pdf"), 0, "encrypted"},
 		{"minimal", mkPDF("", "<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>", onePage, streamObj("", "0 0 m 10 10 l S")), 1, ""},
 		{"huge /Count is ignored", mkPDF("", "<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 2147483647 >>", onePage, streamObj("", "")), 1, ""},
 		{"page tree loop", mkPDF("", "<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [2 0 R] /Count 1 >>"), 0, "loops"},

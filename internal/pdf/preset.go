@@ -11,7 +11,7 @@ import (
 // megabyte the destination means.
 type Preset struct {
 	Name        string // key used by the CLI and settings: "stripe", "visa"...
-	Title       string // shown in menus
+	Title       string // shown in menus; English, and a catalog key (translate with i18n.T)
 	MaxBytes    int64  // hard limit for the file
 	TargetBytes int64  // what the ladder aims for (recommended size, or the combined limit)
 	MaxPages    int    // 0: no page limit

@@ -532,7 +532,7 @@ func registerJPEG(f *gofpdf.Fpdf, name string, jpg []byte) {
 }
 
 // say returns one string per packet language, in order (Chinese first when both).
-func (p *Packet) say(fn func(l L) string) []string {
+func (p *Packet) say(fn func(l catLang) string) []string {
 	langs := p.Lang.langs()
 	out := make([]string, 0, len(langs))
 	for _, l := range langs {
@@ -542,10 +542,7 @@ func (p *Packet) say(fn func(l L) string) []string {
 }
 
 // label joins the languages of a label for a table cell: "商户号\nMerchant ID".
-func (p *Packet) label(fn func(l L) string) string { return strings.Join(p.say(fn), "\n") }
-
-// first language of the packet.
-func (p *Packet) lang0() L { return p.Lang.langs()[0] }
+func (p *Packet) label(fn func(l catLang) string) string { return strings.Join(p.say(fn), "\n") }
 
 // imageOpts draws registered JPEGs.
 var imageOpts = gofpdf.ImageOptions{ImageType: "JPG"}

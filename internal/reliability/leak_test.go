@@ -3,6 +3,8 @@ package reliability_test
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io/fs"
 	"math/rand/v2"
@@ -411,6 +413,15 @@ func importFile(ctx context.Context, db *sqlite.DB, path string) error {
 	rd, err := importer.NewReader(f, importer.Options{Kind: posdesk.ImportPOS, FileName: filepath.Base(path), Location: shopZone})
 	if err != nil {
 		return err
+	}
+	if imp, ok := importService(db); ok {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(data)
+		batch := &posdesk.ImportBatch{Kind: posdesk.ImportPOS, FileName: filepath.Base(path), FileSHA256: hex.EncodeToString(sum[:]), Profile: "auto"}
+		return imp.CreatePOSImport(ctx, batch, rd.POSLines())
 	}
 	var txs []*posdesk.Transaction
 	for line, err := range rd.POSLines() {

@@ -32,6 +32,9 @@ func TestMain(m *testing.M) {
 		os.Exit(runChild(w))
 	}
 	code := m.Run()
+	if demoDB != "" {
+		os.RemoveAll(filepath.Dir(demoDB)) // made by BenchmarkStartup1M
+	}
 	printFigures()
 	os.Exit(code)
 }

@@ -82,12 +82,20 @@ func (db *DB) backup(ctx context.Context, dest string) (*BackupInfo, error) {
 
 	// VACUUM INTO needs a connection that may write (query_only refuses it); it only reads the
 	// source, in one read transaction, so writers carry on meanwhile.
-	src, err := sql.Open("sqlite", DSN(db.Path, false))
+	// Its DSN sets no journal mode: switching modes needs a lock that busy writers may hold.
+	src, err := sql.Open("sqlite", "file:"+(&url.URL{Path: db.Path}).EscapedPath()+"?_pragma=busy_timeout(5000)")
 	if err != nil {
 		return nil, fmt.Errorf("backup: %w", err)
 	}
 	src.SetMaxOpenConns(1)
-	_, err = src.ExecContext(ctx, `VACUUM INTO ?`, tmp)
+	for attempt := 0; ; attempt++ {
+		_, err = src.ExecContext(ctx, `VACUUM INTO ?`, tmp)
+		if err == nil || !isBusy(err) || attempt == 20 {
+			break
+		}
+		os.Remove(tmp)
+		time.Sleep(time.Duration(50+attempt*50) * time.Millisecond)
+	}
 	src.Close()
 	if err != nil {
 		return nil, dbError(err)

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"github.com/posdesk/posdesk/internal/posdesk"
 )
@@ -144,6 +145,7 @@ func (db *DB) CreateTransactionsFrom(ctx context.Context, src posdesk.Source, ge
 			// A large batch: building the indexes once at the end, by sorting, is much faster
 			// than growing them row by row. Other connections keep seeing the old snapshot,
 			// indexes and all, until the commit.
+			bulkRebuilds.Add(1)
 			if dropped, writeErr = dropIndexes(tx); writeErr == nil {
 				full.Close()
 				full, writeErr = tx.PrepareContext(ctx, bulkInsertSQL(bulkRows))
@@ -191,8 +193,11 @@ func (db *DB) CreateTransactionsFrom(ctx context.Context, src posdesk.Source, ge
 }
 
 // bulkDropAfter is the number of rows after which a bulk insert that at least doubles the
-// ledger sets its indexes aside and rebuilds them at the end.
-const bulkDropAfter = 20000
+// ledger sets its indexes aside and rebuilds them at the end. Tests lower it.
+var bulkDropAfter = 20000
+
+// bulkRebuilds counts the bulk inserts that set their indexes aside, for tests.
+var bulkRebuilds atomic.Int64
 
 // dropIndexes drops the indexes of the transactions table inside tx and returns the statements
 // that create them again.

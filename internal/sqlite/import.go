@@ -105,9 +105,20 @@ func (db *DB) startImport(ctx context.Context, batch *posdesk.ImportBatch, kind 
 }
 
 // finishImport stores the batch's counts, writes the audit entry and commits.
-func finishImport(tx *Tx, batch *posdesk.ImportBatch, extra map[string]any) error {
-	_, err := tx.ExecContext(tx.ctx, `UPDATE import_batches SET new_rows = ?, duplicate_rows = ?, skipped_rows = ?, refused_rows = ?, errors = ?
-		WHERE id = ?`, batch.New, batch.Duplicate, batch.Skipped, batch.Refused, encodeRowErrors(batch.Errors), batch.ID)
+func finishImport(tx *Tx, batch *posdesk.ImportBatch, table string, extra map[string]any) error {
+	var first, last int64
+	if table != "" && batch.New > 0 {
+		col := "id"
+		if table == "pos_import_rows" {
+			col = "transaction_id"
+		}
+		// The batch's rows were written last, in one go: they hold the highest ids.
+		if err := tx.QueryRowContext(tx.ctx, `SELECT min(`+col+`), max(`+col+`) FROM (SELECT `+col+` FROM `+table+` ORDER BY `+col+` DESC LIMIT ?)`, batch.New).Scan(&first, &last); err != nil {
+			return dbError(err)
+		}
+	}
+	_, err := tx.ExecContext(tx.ctx, `UPDATE import_batches SET new_rows = ?, duplicate_rows = ?, skipped_rows = ?, refused_rows = ?, errors = ?,
+		first_row_id = ?, last_row_id = ? WHERE id = ?`, batch.New, batch.Duplicate, batch.Skipped, batch.Refused, encodeRowErrors(batch.Errors), first, last, batch.ID)
 	if err != nil {
 		return dbError(err)
 	}
@@ -158,6 +169,21 @@ func (c dateCache) get(d posdesk.Date) string {
 	return s
 }
 
+// boxer reuses the interface values of cells that repeat (merchant, terminal, batch, kind,
+// dates), so a million rows do not box a million copies of the same few strings.
+type boxer map[string]any
+
+func (b boxer) box(s string) any {
+	if v, ok := b[s]; ok {
+		return v
+	}
+	var v any = s
+	if len(b) < 4096 {
+		b[s] = v
+	}
+	return v
+}
+
 // bulkTable describes a statement table for the bulk import path.
 type bulkTable struct {
 	name    string
@@ -170,22 +196,18 @@ var settlementTable = bulkTable{name: "settlement_lines", columns: []string{"fin
 var bankTable = bulkTable{name: "bank_lines", columns: []string{"fingerprint", "date", "description", "counterparty", "credit_minor",
 	"debit_minor", "balance_minor", "line"}}
 
-// insertSQL returns the INSERT of rows rows: ?1 is the batch ID and ?2 the currency of every row.
-func (t bulkTable) insertSQL(rows int) string {
+// insertSQL returns the INSERT of rows rows of one batch and currency. The batch ID (a number
+// posdesk made) and the currency (a known ISO 4217 code) are written into the statement: plain
+// ? parameters keep binding linear in the driver, which looks numbered ones up by name.
+func (t bulkTable) insertSQL(rows int, batchID int64, currency string) string {
 	var b strings.Builder
 	b.WriteString("INSERT INTO " + t.name + " (batch_id, currency, " + strings.Join(t.columns, ", ") + ") VALUES ")
-	n := 3
+	one := "(" + strconv.FormatInt(batchID, 10) + ", '" + currency + "'" + strings.Repeat(", ?", len(t.columns)) + ")"
 	for r := 0; r < rows; r++ {
 		if r > 0 {
 			b.WriteByte(',')
 		}
-		b.WriteString("(?1, ?2")
-		for range t.columns {
-			b.WriteString(", ?")
-			b.WriteString(strconv.Itoa(n))
-			n++
-		}
-		b.WriteByte(')')
+		b.WriteString(one)
 	}
 	b.WriteString(" ON CONFLICT DO NOTHING")
 	return b.String()
@@ -193,8 +215,9 @@ func (t bulkTable) insertSQL(rows int) string {
 
 // bulkChunk is a group of rows made ready by the producing goroutine for the writer.
 type importChunk struct {
-	args []any
-	rows int
+	args     []any
+	rows     int
+	currency string // every row's; a known ISO 4217 code
 }
 
 // bulkDropIndexesAfter is the number of rows after which an import at least as large as its table
@@ -211,6 +234,17 @@ func bulkImport(tx *Tx, t bulkTable, batchID int64, produce func(chunks chan<- i
 	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM `+t.name).Scan(&existing); err != nil {
 		return 0, 0, dbError(err)
 	}
+	// A bigger page cache (64 MiB) keeps the index's hot pages in memory while it grows and
+	// while it is rebuilt; the connection gets its own size back afterwards (on the
+	// transaction's connection: the writer pool has only that one).
+	var cacheSize int64
+	if err := tx.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&cacheSize); err != nil {
+		return 0, 0, dbError(err)
+	}
+	if _, err := tx.ExecContext(ctx, `PRAGMA cache_size = -65536`); err != nil {
+		return 0, 0, dbError(err)
+	}
+	defer tx.ExecContext(context.WithoutCancel(ctx), `PRAGMA cache_size = `+strconv.FormatInt(cacheSize, 10))
 	chunks := make(chan importChunk, 8)
 	stop := make(chan struct{})
 	var prodErr error
@@ -230,11 +264,13 @@ func bulkImport(tx *Tx, t bulkTable, batchID int64, produce func(chunks chan<- i
 		for range chunks {
 		}
 	}()
-	full, err := tx.PrepareContext(ctx, t.insertSQL(importRows))
-	if err != nil {
-		return 0, 0, dbError(err)
-	}
-	defer func() { full.Close() }()
+	var full *sql.Stmt
+	currency := ""
+	defer func() {
+		if full != nil {
+			full.Close()
+		}
+	}()
 	var dropped []string
 	var lastBeforeDrop int64
 	rows := 0
@@ -246,8 +282,20 @@ func bulkImport(tx *Tx, t bulkTable, batchID int64, produce func(chunks chan<- i
 			if dropped, err = dropTableIndexes(tx, t.name); err != nil {
 				return 0, 0, dbError(err)
 			}
-			full.Close()
-			if full, err = tx.PrepareContext(ctx, t.insertSQL(importRows)); err != nil {
+			if full != nil {
+				full.Close() // prepared against the dropped indexes
+				full = nil
+			}
+		}
+		if _, ok := posdesk.MinorUnits(c.currency); !ok {
+			return 0, 0, posdesk.Invalid("currency", "Currency %q is not a known ISO 4217 code (for example CNY, HKD, USD).", c.currency)
+		}
+		if c.currency != currency && currency != "" {
+			return 0, 0, posdesk.Errorf(posdesk.EINVALID, "The file mixes currencies (%s and %s); import each currency separately.", currency, c.currency)
+		}
+		if full == nil || c.currency != currency {
+			currency = c.currency
+			if full, err = tx.PrepareContext(ctx, t.insertSQL(importRows, batchID, currency)); err != nil {
 				return 0, 0, dbError(err)
 			}
 		}
@@ -255,7 +303,7 @@ func bulkImport(tx *Tx, t bulkTable, batchID int64, produce func(chunks chan<- i
 		if c.rows == importRows {
 			res, err = full.ExecContext(ctx, c.args...)
 		} else {
-			res, err = tx.ExecContext(ctx, t.insertSQL(c.rows), c.args...)
+			res, err = tx.ExecContext(ctx, t.insertSQL(c.rows, batchID, currency), c.args...)
 		}
 		if err != nil {
 			return 0, 0, dbError(err)
@@ -272,14 +320,20 @@ func bulkImport(tx *Tx, t bulkTable, batchID int64, produce func(chunks chan<- i
 		// The rows stored since the indexes were set aside were not checked against earlier
 		// imports: the ones already there (in batches not undone) are duplicates. They were
 		// never committed, so removing them here deletes nothing anyone saw.
-		res, err := tx.ExecContext(ctx, `DELETE FROM `+t.name+` WHERE batch_id = ?1 AND id > ?2 AND fingerprint IN
-			(SELECT fingerprint FROM `+t.name+` WHERE active = 1 AND batch_id <> ?1)`, batchID, lastBeforeDrop)
-		if err != nil {
+		var earlier bool
+		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM `+t.name+` WHERE id <= ? AND active = 1)`, existing).Scan(&earlier); err != nil {
 			return 0, 0, dbError(err)
 		}
-		n, _ := res.RowsAffected()
-		stored -= int(n)
-		dups += int(n)
+		if earlier {
+			res, err := tx.ExecContext(ctx, `DELETE FROM `+t.name+` WHERE id > ? AND fingerprint IN
+				(SELECT fingerprint FROM `+t.name+` WHERE id <= ? AND active = 1)`, lastBeforeDrop, existing)
+			if err != nil {
+				return 0, 0, dbError(err)
+			}
+			n, _ := res.RowsAffected()
+			stored -= int(n)
+			dups += int(n)
+		}
 		for _, create := range dropped {
 			if _, err := tx.ExecContext(ctx, create); err != nil {
 				return 0, 0, dbError(fmt.Errorf("rebuild index: %w", err))
@@ -317,23 +371,23 @@ func dropTableIndexes(tx *Tx, table string) ([]string, error) {
 	return append([]string{}, creates...), nil
 }
 
-// produceRows runs the iterator seq, turning each value into a row's arguments with add and
-// sending full chunks; row errors are noted on batch. It returns the first other error.
+// produceRows runs the iterator seq, turning each value into a row's arguments with add (which
+// returns them and the row's currency) and sending full chunks; row errors are noted on batch. It
+// returns the first other error.
 func produceRows[T any](ctx context.Context, seq iter.Seq2[T, error], batch *posdesk.ImportBatch, cols int,
-	add func(args []any, fp []byte, v T) ([]any, error), chunks chan<- importChunk, stop <-chan struct{}) error {
+	add func(args []any, fp []byte, v T) ([]any, string, error), chunks chan<- importChunk, stop <-chan struct{}) error {
 	newChunk := func() ([]any, []byte) {
-		args := make([]any, 2, 2+importRows*cols)
-		args[0], args[1] = batch.ID, ""
-		return args, make([]byte, importRows*32)
+		return make([]any, 0, importRows*cols), make([]byte, importRows*32)
 	}
 	args, arena := newChunk()
 	rows := 0
+	currency := ""
 	send := func() bool {
 		if rows == 0 {
 			return true
 		}
 		select {
-		case chunks <- importChunk{args: args, rows: rows}:
+		case chunks <- importChunk{args: args, rows: rows, currency: currency}:
 		case <-stop:
 			return false
 		}
@@ -341,7 +395,6 @@ func produceRows[T any](ctx context.Context, seq iter.Seq2[T, error], batch *pos
 		rows = 0
 		return true
 	}
-	currency := ""
 	n := 0
 	for v, err := range seq {
 		if n++; n&0xfff == 0 {
@@ -357,21 +410,18 @@ func produceRows[T any](ctx context.Context, seq iter.Seq2[T, error], batch *pos
 		}
 		fp := arena[rows*32 : rows*32+32]
 		var cur string
-		args, err = add(args, fp, v)
+		args, cur, err = add(args, fp, v)
 		if err != nil {
 			if noteRowError(batch, err) {
 				continue
 			}
 			return err
 		}
-		cur, _ = args[len(args)-1].(string)
-		args = args[:len(args)-1]
 		if currency == "" {
 			currency = cur
 		} else if cur != currency {
 			return posdesk.Errorf(posdesk.EINVALID, "The file mixes currencies (%s and %s); import each currency separately.", currency, cur)
 		}
-		args[1] = currency
 		rows++
 		if rows == importRows && !send() {
 			return nil
@@ -388,16 +438,16 @@ func (db *DB) CreateSettlementImport(ctx context.Context, batch *posdesk.ImportB
 		return err
 	}
 	defer tx.Rollback()
-	dates := dateCache{}
-	add := func(args []any, fp []byte, s *posdesk.SettlementLine) ([]any, error) {
+	dates, boxes := dateCache{}, boxer{}
+	add := func(args []any, fp []byte, s *posdesk.SettlementLine) ([]any, string, error) {
 		if err := fingerprintBytes(fp, s.Fingerprint, s.Line); err != nil {
-			return args, err
+			return args, "", err
 		}
 		if !s.Kind.Valid() {
-			return args, posdesk.RowError{Line: s.Line, Field: "kind", Err: posdesk.Invalid("kind", "Kind %q is not one of: sale, void, refund, reversal, preauth, preauth_completion.", string(s.Kind))}
+			return args, "", posdesk.RowError{Line: s.Line, Field: "kind", Err: posdesk.Invalid("kind", "Kind %q is not one of: sale, void, refund, reversal, preauth, preauth_completion.", string(s.Kind))}
 		}
 		if s.Time.IsZero() {
-			return args, posdesk.RowError{Line: s.Line, Field: "time", Err: posdesk.Invalid("time", "Enter the date and time of the transaction.")}
+			return args, "", posdesk.RowError{Line: s.Line, Field: "time", Err: posdesk.Invalid("time", "Enter the date and time of the transaction.")}
 		}
 		settle := s.SettleDate
 		if settle.IsZero() {
@@ -407,9 +457,10 @@ func (db *DB) CreateSettlementImport(ctx context.Context, batch *posdesk.ImportB
 		if err != nil {
 			card = posdesk.MaskText(s.Card)
 		}
-		return append(args, fp, merchantID(s.MerchantID), posdesk.MaskText(s.TerminalID), posdesk.MaskText(s.Batch), posdesk.MaskText(s.Trace),
-			posdesk.MaskText(s.RRN), posdesk.MaskText(s.AuthCode), card, posdesk.MaskText(s.CardType), posdesk.MaskText(s.Issuer), string(s.Kind),
-			s.Amount.Minor(), s.Fee.Minor(), s.Net.Minor(), s.Time.Unix(), dates.get(settle), int64(s.Line), currencyOf(s.Amount)), nil
+		return append(args, fp, boxes.box(merchantID(s.MerchantID)), boxes.box(posdesk.MaskText(s.TerminalID)), boxes.box(posdesk.MaskText(s.Batch)),
+			posdesk.MaskText(s.Trace), posdesk.MaskText(s.RRN), posdesk.MaskText(s.AuthCode), card, boxes.box(posdesk.MaskText(s.CardType)),
+			boxes.box(posdesk.MaskText(s.Issuer)), boxes.box(string(s.Kind)), s.Amount.Minor(), s.Fee.Minor(), s.Net.Minor(), s.Time.Unix(),
+			boxes.box(dates.get(settle)), int64(s.Line)), currencyOf(s.Amount), nil
 	}
 	stored, dups, err := bulkImport(tx, settlementTable, batch.ID, func(chunks chan<- importChunk, stop <-chan struct{}) error {
 		return produceRows(ctx, lines, batch, len(settlementTable.columns), add, chunks, stop)
@@ -418,7 +469,7 @@ func (db *DB) CreateSettlementImport(ctx context.Context, batch *posdesk.ImportB
 		return err
 	}
 	batch.New, batch.Duplicate = stored, dups
-	return finishImport(tx, batch, nil)
+	return finishImport(tx, batch, "settlement_lines", nil)
 }
 
 // merchantID keeps a 15-digit merchant ID (商户号) as it is, even when its digits happen to pass
@@ -444,19 +495,19 @@ func (db *DB) CreateBankImport(ctx context.Context, batch *posdesk.ImportBatch, 
 		return err
 	}
 	defer tx.Rollback()
-	add := func(args []any, fp []byte, b *posdesk.BankLine) ([]any, error) {
+	add := func(args []any, fp []byte, b *posdesk.BankLine) ([]any, string, error) {
 		if err := fingerprintBytes(fp, b.Fingerprint, b.Line); err != nil {
-			return args, err
+			return args, "", err
 		}
 		if b.Date.IsZero() {
-			return args, posdesk.RowError{Line: b.Line, Field: "date", Err: posdesk.Invalid("date", "Date is empty; every row needs the transaction date.")}
+			return args, "", posdesk.RowError{Line: b.Line, Field: "date", Err: posdesk.Invalid("date", "Date is empty; every row needs the transaction date.")}
 		}
 		cur := currencyOf(b.Credit)
 		if b.Credit.IsZero() && b.Debit.Currency != "" {
 			cur = b.Debit.Currency
 		}
 		return append(args, fp, b.Date.String(), posdesk.MaskText(b.Description), posdesk.MaskText(b.Counterparty),
-			b.Credit.Minor(), b.Debit.Minor(), b.Balance.Minor(), int64(b.Line), cur), nil
+			b.Credit.Minor(), b.Debit.Minor(), b.Balance.Minor(), int64(b.Line)), cur, nil
 	}
 	stored, dups, err := bulkImport(tx, bankTable, batch.ID, func(chunks chan<- importChunk, stop <-chan struct{}) error {
 		return produceRows(ctx, lines, batch, len(bankTable.columns), add, chunks, stop)
@@ -465,7 +516,7 @@ func (db *DB) CreateBankImport(ctx context.Context, batch *posdesk.ImportBatch, 
 		return err
 	}
 	batch.New, batch.Duplicate = stored, dups
-	return finishImport(tx, batch, nil)
+	return finishImport(tx, batch, "bank_lines", nil)
 }
 
 // posChunk is how many POS rows are checked for duplicates and stored at a time.
@@ -578,7 +629,7 @@ func (db *DB) CreatePOSImport(ctx context.Context, batch *posdesk.ImportBatch, l
 	if batch.New > 0 {
 		extra["first_transaction_id"], extra["last_transaction_id"] = first, next-1
 	}
-	return finishImport(tx, batch, extra)
+	return finishImport(tx, batch, "pos_import_rows", extra)
 }
 
 const batchColumns = `id, kind, file_name, file_sha256, profile, imported_at, imported_by, new_rows, duplicate_rows,
@@ -675,6 +726,10 @@ func (db *DB) UndoImportBatch(ctx context.Context, id int64) (*posdesk.ImportBat
 	if b.Undone() {
 		return nil, posdesk.Errorf(posdesk.ECONFLICT, "Import %d was already undone on %s.", id, b.UndoneAt.Format("2006-01-02 15:04"))
 	}
+	var first, last int64
+	if err := tx.QueryRowContext(ctx, `SELECT first_row_id, last_row_id FROM import_batches WHERE id = ?`, id).Scan(&first, &last); err != nil {
+		return nil, dbError(err)
+	}
 	by := posdesk.ActorName(ctx)
 	if _, err := tx.ExecContext(ctx, `UPDATE import_batches SET undone_at = ?, undone_by = ? WHERE id = ?`, unix(tx.now), by, id); err != nil {
 		return nil, dbError(err)
@@ -686,7 +741,7 @@ func (db *DB) UndoImportBatch(ctx context.Context, id int64) (*posdesk.ImportBat
 		if b.Kind == posdesk.ImportBank {
 			table = "bank_lines"
 		}
-		res, err := tx.ExecContext(ctx, `UPDATE `+table+` SET active = 0 WHERE batch_id = ?`, id)
+		res, err := tx.ExecContext(ctx, `UPDATE `+table+` SET active = 0 WHERE id BETWEEN ? AND ? AND batch_id = ?`, first, last, id)
 		if err != nil {
 			return nil, dbError(err)
 		}
@@ -694,7 +749,7 @@ func (db *DB) UndoImportBatch(ctx context.Context, id int64) (*posdesk.ImportBat
 		// Matches made with the lines no longer stand; the next reconciliation finds anew.
 		if b.Kind == posdesk.ImportSettlement {
 			if _, err := tx.ExecContext(ctx, `DELETE FROM matches WHERE confirmed_at IS NULL AND settlement_line_id IN
-				(SELECT id FROM settlement_lines WHERE batch_id = ?)`, id); err != nil {
+				(SELECT id FROM settlement_lines WHERE id BETWEEN ? AND ? AND batch_id = ?)`, first, last, id); err != nil {
 				return nil, dbError(err)
 			}
 		}
@@ -752,7 +807,8 @@ func (db *DB) FindSettlementLines(ctx context.Context, f posdesk.SettlementLineF
 		conds, args = append(conds, "id = ?"), append(args, *f.ID)
 	}
 	if f.BatchID != nil {
-		conds, args = append(conds, "batch_id = ?"), append(args, *f.BatchID)
+		conds = append(conds, "id BETWEEN (SELECT first_row_id FROM import_batches WHERE id = ?) AND (SELECT last_row_id FROM import_batches WHERE id = ?) AND batch_id = ?")
+		args = append(args, *f.BatchID, *f.BatchID, *f.BatchID)
 	}
 	if f.RRN != nil {
 		conds, args = append(conds, "rrn = ?"), append(args, *f.RRN)
@@ -807,7 +863,8 @@ func (db *DB) FindBankLines(ctx context.Context, f posdesk.BankLineFilter) ([]*p
 		conds, args = append(conds, "id = ?"), append(args, *f.ID)
 	}
 	if f.BatchID != nil {
-		conds, args = append(conds, "batch_id = ?"), append(args, *f.BatchID)
+		conds = append(conds, "id BETWEEN (SELECT first_row_id FROM import_batches WHERE id = ?) AND (SELECT last_row_id FROM import_batches WHERE id = ?) AND batch_id = ?")
+		args = append(args, *f.BatchID, *f.BatchID, *f.BatchID)
 	}
 	if !f.From.IsZero() {
 		conds, args = append(conds, "date >= ?"), append(args, f.From.String())

@@ -27,7 +27,9 @@ func parseIDs(s string) []int64 {
 	return ids
 }
 
-// CreateReconciliation stores the outcome of a reconciliation run in one transaction. Matches
+// CreateReconciliation stores the outcome of a reconciliation run in one transaction. r.RanAt is
+// the time the run reconciled as of (FoundAt of new exceptions); resolutions are stamped with the
+// time of storing. Matches
 // not confirmed by a person are replaced by the run's; confirmed ones stay. Exceptions found
 // again keep their ID, first-found time and incident; those no longer found are marked resolved,
 // never deleted.
@@ -66,7 +68,25 @@ func (db *DB) CreateReconciliation(ctx context.Context, r *posdesk.Reconciliatio
 			return dbError(err)
 		}
 	}
-	// Exceptions: upsert by key.
+	// Exceptions: upsert by key; the ones standing before and not found now become resolved.
+	standing := map[string]int64{}
+	rows, err := tx.QueryContext(ctx, `SELECT key, id FROM exceptions WHERE resolved_at IS NULL`)
+	if err != nil {
+		return dbError(err)
+	}
+	for rows.Next() {
+		var key string
+		var id int64
+		if err := rows.Scan(&key, &id); err != nil {
+			rows.Close()
+			return dbError(err)
+		}
+		standing[key] = id
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return dbError(err)
+	}
 	up, err := tx.PrepareContext(ctx, `INSERT INTO exceptions (key, kind, transaction_id, settlement_line_ids, bank_line_ids, rrn, date,
 		expected_minor, actual_minor, currency, reason, found_at, seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (key) DO UPDATE SET transaction_id = excluded.transaction_id, settlement_line_ids = excluded.settlement_line_ids,
@@ -96,12 +116,15 @@ func (db *DB) CreateReconciliation(ctx context.Context, r *posdesk.Reconciliatio
 		}
 		e.FoundAt = fromUnix(found)
 		counts[e.Kind]++
+		delete(standing, e.Key)
 	}
-	res, err := tx.ExecContext(ctx, `UPDATE exceptions SET resolved_at = ? WHERE resolved_at IS NULL AND seen_at < ?`, unix(r.RanAt), unix(r.RanAt))
-	if err != nil {
-		return dbError(err)
+	resolved := 0
+	for _, id := range standing {
+		if _, err := tx.ExecContext(ctx, `UPDATE exceptions SET resolved_at = ? WHERE id = ?`, unix(tx.now), id); err != nil {
+			return dbError(err)
+		}
+		resolved++
 	}
-	resolved, _ := res.RowsAffected()
 	if err := tx.audit("reconcile.run", "reconciliation", 0, nil, map[string]any{
 		"matches": len(r.Matches), "exceptions": counts, "resolved": resolved,
 	}); err != nil {

@@ -202,9 +202,17 @@ func (db *DB) migrate(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		tx, err := db.write.BeginTx(ctx, nil)
+		tx, err := db.begin(ctx)
 		if err != nil {
 			return fmt.Errorf("migration %s: %w", base, err)
+		}
+		// Another process may have applied it while this one waited for the write lock.
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, version).Scan(&n); err != nil || n > 0 {
+			tx.Rollback()
+			if err != nil {
+				return fmt.Errorf("read schema_migrations: %w", err)
+			}
+			continue
 		}
 		if _, err := tx.ExecContext(ctx, string(body)); err != nil {
 			tx.Rollback()
@@ -229,9 +237,10 @@ type Tx struct {
 	now time.Time
 }
 
-// begin starts a write transaction (BEGIN IMMEDIATE, from the DSN).
+// begin starts a write transaction (BEGIN IMMEDIATE, from the DSN). It waits for the write lock
+// up to WriteWait (see beginImmediate).
 func (db *DB) begin(ctx context.Context) (*Tx, error) {
-	tx, err := db.write.BeginTx(ctx, nil)
+	tx, err := beginImmediate(ctx, db.write)
 	if err != nil {
 		return nil, dbError(err)
 	}

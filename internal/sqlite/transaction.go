@@ -54,8 +54,9 @@ func findTransactionByID(ctx context.Context, q querier, id int64) (*posdesk.Tra
 	return t, nil
 }
 
-// where builds the WHERE clause of a filter.
-func txWhere(f posdesk.TransactionFilter) (string, []any) {
+// txConds returns the conditions of a filter and their arguments, leaving out its text query
+// (see identifierMatch and noteMatch).
+func txConds(f posdesk.TransactionFilter) ([]string, []any) {
 	var conds []string
 	var args []any
 	if !f.IncludeVoided {
@@ -91,21 +92,50 @@ func txWhere(f posdesk.TransactionFilter) (string, []any) {
 	if f.ImportBatchID != 0 {
 		conds, args = append(conds, "import_batch_id = ?"), append(args, f.ImportBatchID)
 	}
+	return conds, args
+}
+
+// identifierIDs selects the records whose RRN, trace, auth code or last 4 card digits is q. Each
+// look-up uses its partial index, which SQLite does only when the query repeats the index's
+// "<> ”".
+func identifierIDs(q string) (string, []any) {
+	return `SELECT id FROM transactions WHERE rrn = ? AND rrn <> ''
+		UNION SELECT id FROM transactions WHERE trace = ? AND trace <> ''
+		UNION SELECT id FROM transactions WHERE auth_code = ? AND auth_code <> ''
+		UNION SELECT id FROM transactions WHERE card_last4 = ? AND card_last4 <> ''`, []any{q, q, q, q}
+}
+
+// noteTrigramIDs selects the records whose note contains q through the trigram index; q must
+// have at least three characters.
+func noteTrigramIDs(q string) (string, []any) {
+	return "SELECT rowid FROM transactions_note_fts WHERE transactions_note_fts MATCH ?",
+		[]any{`"` + strings.ReplaceAll(q, `"`, `""`) + `"`}
+}
+
+// noteLike is the condition "the note contains q" checked on the entries of the
+// transactions_note_time index (records with a note, newest first), for text too short for
+// trigrams or found in so many notes that walking the newest ones is quicker.
+func noteLike(q string) (string, []any) {
+	return "note <> '' AND note LIKE ? ESCAPE '\\'", []any{"%" + likeEscape(q) + "%"}
+}
+
+// txWhere builds the WHERE clause of a filter, its text query included: the records whose
+// identifiers are q or whose note contains it.
+func txWhere(f posdesk.TransactionFilter) (string, []any) {
+	conds, args := txConds(f)
 	if q := strings.TrimSpace(f.Query); q != "" {
-		// Exact identifiers use their indexes (partial indexes: the query must repeat their
-		// "<> ''" for SQLite to use them); the note is searched by trigrams (3+ characters) or,
-		// for shorter text, by a scan.
-		sub := []string{"SELECT id FROM transactions WHERE rrn = ? AND rrn <> ''", "SELECT id FROM transactions WHERE trace = ? AND trace <> ''",
-			"SELECT id FROM transactions WHERE auth_code = ? AND auth_code <> ''", "SELECT id FROM transactions WHERE card_last4 = ? AND card_last4 <> ''"}
-		args = append(args, q, q, q, q)
+		ids, ida := identifierIDs(q)
+		var notes string
+		var na []any
 		if len([]rune(q)) >= 3 {
-			sub = append(sub, "SELECT rowid FROM transactions_note_fts WHERE transactions_note_fts MATCH ?")
-			args = append(args, `"`+strings.ReplaceAll(q, `"`, `""`)+`"`)
+			notes, na = noteTrigramIDs(q)
 		} else {
-			sub = append(sub, "SELECT id FROM transactions WHERE note LIKE ? ESCAPE '\\'")
-			args = append(args, "%"+likeEscape(q)+"%")
+			var cond string
+			cond, na = noteLike(q)
+			notes = "SELECT id FROM transactions INDEXED BY transactions_note_time WHERE " + cond
 		}
-		conds = append(conds, "id IN ("+strings.Join(sub, " UNION ")+")")
+		conds = append(conds, "id IN ("+ids+" UNION "+notes+")")
+		args = append(append(args, ida...), na...)
 	}
 	if len(conds) == 0 {
 		return "", args
@@ -125,39 +155,58 @@ func strs[T ~string](vs []T) []string {
 	return out
 }
 
+// noteTrigramsMax is how many trigram matches a note search looks up one by one; when more
+// notes match, walking the newest notes is quicker than sorting all the matches. Tests lower it.
+var noteTrigramsMax = 200
+
 // FindTransactions returns one page of ledger records, newest first, and the next page's cursor.
+//
+// A text query is answered in two parts merged by time: the records whose identifiers match it,
+// and those whose note contains it. For the notes, a rare text (few trigram matches) is looked
+// up through the trigram index; a common or short one is checked against the newest notes until
+// the page is full.
 func (db *DB) FindTransactions(ctx context.Context, f posdesk.TransactionFilter) ([]*posdesk.Transaction, *posdesk.TxCursor, error) {
 	limit := f.Limit
 	if limit <= 0 {
 		limit = 100
 	}
-	where, args := txWhere(f)
+	conds, args := txConds(f)
 	if f.After != nil {
-		cond := "(time < ? OR (time = ? AND id < ?))"
-		if where == "" {
-			where = " WHERE " + cond
-		} else {
-			where += " AND " + cond
-		}
+		// "time <= ?" first: it bounds the index range; the OR alone made SQLite scan from the top.
 		t := f.After.Time.Unix()
-		args = append(args, t, t, f.After.ID)
+		conds, args = append(conds, "time <= ? AND (time < ? OR id < ?)"), append(args, t, t, f.After.ID)
 	}
-	args = append(args, limit+1)
-	rows, err := db.read.QueryContext(ctx, `SELECT `+txColumns+` FROM transactions`+where+` ORDER BY time DESC, id DESC LIMIT ?`, args...)
-	if err != nil {
-		return nil, nil, dbError(err)
-	}
-	defer rows.Close()
-	out := make([]*posdesk.Transaction, 0, limit)
-	for rows.Next() {
-		t, err := scanTransaction(rows)
+	var out []*posdesk.Transaction
+	q := strings.TrimSpace(f.Query)
+	if q == "" {
+		page, err := db.page(ctx, "transactions", conds, args, limit+1)
 		if err != nil {
-			return nil, nil, dbError(err)
+			return nil, nil, err
 		}
-		out = append(out, t)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, nil, dbError(err)
+		out = page
+	} else {
+		ids, ida := identifierIDs(q)
+		byID, err := db.page(ctx, "transactions", append(conds[:len(conds):len(conds)], "id IN ("+ids+")"), append(args[:len(args):len(args)], ida...), limit+1)
+		if err != nil {
+			return nil, nil, err
+		}
+		from := "transactions INDEXED BY transactions_note_time"
+		nc, na := noteLike(q)
+		if len([]rune(q)) >= 3 {
+			tids, ta := noteTrigramIDs(q)
+			var n int
+			if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM (`+tids+` LIMIT ?)`, ta[0], noteTrigramsMax).Scan(&n); err != nil {
+				return nil, nil, dbError(err)
+			}
+			if n < noteTrigramsMax {
+				from, nc, na = "transactions", "id IN ("+tids+")", ta
+			}
+		}
+		byNote, err := db.page(ctx, from, append(conds[:len(conds):len(conds)], nc), append(args[:len(args):len(args)], na...), limit+1)
+		if err != nil {
+			return nil, nil, err
+		}
+		out = mergeNewestFirst(byID, byNote, limit+1)
 	}
 	var next *posdesk.TxCursor
 	if len(out) > limit {
@@ -166,6 +215,51 @@ func (db *DB) FindTransactions(ctx context.Context, f posdesk.TransactionFilter)
 		next = &posdesk.TxCursor{Time: last.Time, ID: last.ID}
 	}
 	return out, next, nil
+}
+
+// page returns up to n records from "SELECT ... FROM from WHERE conds", newest first.
+func (db *DB) page(ctx context.Context, from string, conds []string, args []any, n int) ([]*posdesk.Transaction, error) {
+	where := ""
+	if len(conds) > 0 {
+		where = " WHERE " + strings.Join(conds, " AND ")
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT `+txColumns+` FROM `+from+where+` ORDER BY time DESC, id DESC LIMIT ?`, append(args, n)...)
+	if err != nil {
+		return nil, dbError(err)
+	}
+	defer rows.Close()
+	out := make([]*posdesk.Transaction, 0, min(n, 1000))
+	for rows.Next() {
+		t, err := scanTransaction(rows)
+		if err != nil {
+			return nil, dbError(err)
+		}
+		out = append(out, t)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, dbError(err)
+	}
+	return out, nil
+}
+
+// mergeNewestFirst merges two newest-first lists, dropping records found in both, and keeps at
+// most n.
+func mergeNewestFirst(a, b []*posdesk.Transaction, n int) []*posdesk.Transaction {
+	out := make([]*posdesk.Transaction, 0, min(n, len(a)+len(b)))
+	newer := func(x, y *posdesk.Transaction) bool {
+		return x.Time.After(y.Time) || x.Time.Equal(y.Time) && x.ID > y.ID
+	}
+	for len(out) < n && (len(a) > 0 || len(b) > 0) {
+		switch {
+		case len(b) == 0 || len(a) > 0 && newer(a[0], b[0]):
+			out, a = append(out, a[0]), a[1:]
+		case len(a) == 0 || newer(b[0], a[0]):
+			out, b = append(out, b[0]), b[1:]
+		default: // the same record
+			out, a, b = append(out, a[0]), a[1:], b[1:]
+		}
+	}
+	return out
 }
 
 // SumTransactions returns count and amount per status and currency for the filter.

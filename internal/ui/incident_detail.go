@@ -180,8 +180,10 @@ func (d *IncidentDetail) render() {
 	if inc.Active() {
 		d.check.Add(&widget.Label{Text: i18n.T("Before you call the bank"), TextStyle: fyne.TextStyle{Bold: true}})
 		for _, line := range inc.Kind.Checklist() {
-			c := widget.NewCheck(i18n.T(line), nil)
-			d.check.Add(c)
+			// A check box's own label cannot wrap: long English lines would widen the window
+			// past 1280 px. The box goes beside a wrapping label instead.
+			c := widget.NewCheck("", nil)
+			d.check.Add(container.NewBorder(nil, nil, c, nil, &widget.Label{Text: i18n.T(line), Wrapping: fyne.TextWrapWord}))
 		}
 	}
 

@@ -269,8 +269,8 @@ func (s *IncidentsScreen) createRow() fyne.CanvasObject {
 		when:     &widget.Label{},
 		kind:     &widget.Label{Truncation: fyne.TextTruncateEllipsis},
 		amount:   &widget.Label{Alignment: fyne.TextAlignTrailing},
-		status:   &widget.Label{TextStyle: fyne.TextStyle{Bold: true}},
-		deadline: &widget.Label{},
+		status:   &widget.Label{TextStyle: fyne.TextStyle{Bold: true}, Truncation: fyne.TextTruncateEllipsis},
+		deadline: &widget.Label{Truncation: fyne.TextTruncateEllipsis},
 	}
 	return container.NewGridWithColumns(6, r.number, r.when, r.kind, r.amount, r.status, r.deadline)
 }

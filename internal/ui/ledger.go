@@ -320,6 +320,9 @@ func (l *Ledger) requestPage(p int) {
 					l.state.SetText("")
 				}
 				l.refreshTable()
+				if p == 0 {
+					traceEvent("ledger first page", len(rows))
+				}
 			}
 		})
 	})

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/url"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 
@@ -163,10 +161,24 @@ func NewPacketDialog(w *Window, inc *posdesk.Incident, atts []*posdesk.Attachmen
 	for _, x := range packetParties {
 		parties = append(parties, i18n.T(x.title))
 	}
+	// The defaults: those chosen in Settings, else the incident's usual addressee and the first
+	// preset.
+	defParty, defPreset := pdf.DefaultParty(inc), pdf.Presets[0].Name
+	if s := w.Services.Settings; s != nil {
+		if v, err := s.Setting(w.Ctx(), posdesk.SettingPacketParty, ""); err == nil && v != "" {
+			if pa, err := pdf.ParseParty(v); err == nil {
+				defParty = pa
+			}
+		}
+		if v, err := s.Setting(w.Ctx(), posdesk.SettingPacketPreset, ""); err == nil && v != "" {
+			if pr, err := pdf.FindPreset(v); err == nil {
+				defPreset = pr.Name
+			}
+		}
+	}
 	p.party = widget.NewSelect(parties, func(string) { p.changed() })
-	def := pdf.DefaultParty(inc)
 	for _, x := range packetParties {
-		if x.party == def {
+		if x.party == defParty {
 			p.party.Selected = i18n.T(x.title)
 		}
 	}
@@ -175,7 +187,11 @@ func NewPacketDialog(w *Window, inc *posdesk.Incident, atts []*posdesk.Attachmen
 		presets = append(presets, i18n.T(x.Title))
 	}
 	p.preset = widget.NewSelect(presets, func(string) { p.changed() })
-	p.preset.Selected = presets[0]
+	for _, x := range pdf.Presets {
+		if x.Name == defPreset {
+			p.preset.Selected = i18n.T(x.Title)
+		}
+	}
 	var langs []string
 	for _, x := range packetLangs {
 		langs = append(langs, i18n.T(x.title))
@@ -194,16 +210,16 @@ func NewPacketDialog(w *Window, inc *posdesk.Incident, atts []*posdesk.Attachmen
 	p.pagesBar.TextFormatter = func() string { return p.pagesText() }
 	p.bytesBar = &widget.ProgressBar{Max: 1}
 	p.bytesBar.TextFormatter = func() string { return p.bytesText() }
-	p.meter = &widget.Label{Wrapping: fyne.TextWrapWord}
-	p.meterWarn = &widget.Label{Importance: widget.DangerImportance, Wrapping: fyne.TextWrapWord}
+	p.meter = &widget.Label{Wrapping: textWrap()}
+	p.meterWarn = &widget.Label{Importance: widget.DangerImportance, Wrapping: textWrap()}
 	p.meterWarn.Hide()
 
 	p.preview = container.NewGridWrap(fyne.NewSize(190, 260))
-	p.previewNote = &widget.Label{Text: i18n.T("Build the pack to see its pages here."), Importance: widget.LowImportance, Wrapping: fyne.TextWrapWord}
+	p.previewNote = &widget.Label{Text: i18n.T("Build the pack to see its pages here."), Importance: widget.LowImportance, Wrapping: textWrap()}
 
 	p.progress = &widget.ProgressBar{Max: 1}
 	p.progress.Hide()
-	p.status = &widget.Label{Wrapping: fyne.TextWrapWord}
+	p.status = &widget.Label{Wrapping: textWrap()}
 	p.buildBtn = &widget.Button{Text: i18n.T("Build and preview"), Icon: theme.ViewRefreshIcon(), OnTapped: func() { p.Build(nil) }}
 	p.cancelBtn = &widget.Button{Text: i18n.T("Cancel building"), Icon: theme.CancelIcon(), OnTapped: p.Cancel}
 	p.cancelBtn.Hide()
@@ -211,8 +227,8 @@ func NewPacketDialog(w *Window, inc *posdesk.Incident, atts []*posdesk.Attachmen
 	p.openBtn = &widget.Button{Text: i18n.T("Open in PDF viewer"), Icon: theme.FileApplicationIcon(), OnTapped: p.OpenInViewer}
 
 	form := container.New(formLayout{},
-		fieldLabel(i18n.T("Send to")), p.party,
-		fieldLabel(i18n.T("Preset")), p.preset,
+		fieldLabel(i18n.T("Send to")), p.preset,
+		fieldLabel(i18n.T("Addressed to")), p.party,
 		fieldLabel(i18n.T("Language")), p.lang,
 		fieldLabel(""), p.gray,
 	)
@@ -400,7 +416,7 @@ func (p *PacketDialog) renderExhibits() {
 	p.exList.RemoveAll()
 	if len(p.exhibits) == 0 {
 		p.exList.Add(&widget.Label{Text: i18n.T("No files are attached to this incident. The pack will hold the letter, the facts and the timeline; attach slips, screenshots or statements on the incident to enclose them."),
-			Importance: widget.LowImportance, Wrapping: fyne.TextWrapWord})
+			Importance: widget.LowImportance, Wrapping: textWrap()})
 		p.exList.Refresh()
 		return
 	}
@@ -675,7 +691,7 @@ func pageTile(ic fyne.Resource, a *posdesk.Attachment, pages, text string) fyne.
 		pic = container.NewGridWrap(fyne.NewSize(170, 170), exhibitThumb(a, 170))
 	}
 	head := &widget.Label{Text: pages, TextStyle: fyne.TextStyle{Bold: true}, Alignment: fyne.TextAlignCenter}
-	return container.NewBorder(head, &widget.Label{Text: text, Wrapping: fyne.TextWrapWord, Alignment: fyne.TextAlignCenter}, nil, nil, pic)
+	return container.NewBorder(head, &widget.Label{Text: text, Wrapping: textWrap(), Alignment: fyne.TextAlignCenter}, nil, nil, pic)
 }
 
 // PreviewNote returns the line above the preview, for tests.
@@ -702,22 +718,13 @@ func (p *PacketDialog) SaveTo(wc io.WriteCloser, where string) {
 	p.Build(func(res *pdf.Result) {
 		p.status.Importance = widget.MediumImportance
 		p.status.SetText(i18n.T("Saving…"))
-		p.w.Async(func() {
-			_, err := wc.Write(res.PDF)
-			if cerr := wc.Close(); err == nil {
-				err = cerr
-			}
+		writeFile(p.w, wc, where, res.PDF, func(err error) {
 			if err != nil {
-				err = withCause(posdesk.Errorf(posdesk.EINTERNAL, "Could not save the pack to %s; choose a folder you can write to and try again.", where), err)
+				p.status.Importance = widget.DangerImportance
+				p.status.SetText(i18n.Message(err))
+				return
 			}
-			fyne.Do(func() {
-				if err != nil {
-					p.status.Importance = widget.DangerImportance
-					p.status.SetText(i18n.Message(err))
-					return
-				}
-				p.record(res, i18n.T("Saved to %s.", where))
-			})
+			p.record(res, i18n.T("Saved to %s.", where))
 		})
 	})
 }
@@ -727,46 +734,15 @@ func (p *PacketDialog) SaveTo(wc io.WriteCloser, where string) {
 // from there.
 func (p *PacketDialog) OpenInViewer() {
 	p.Build(func(res *pdf.Result) {
-		dir, number, open := p.tempDir, p.inc.Number, p.openURL
-		p.w.Async(func() {
-			path, err := writeTemp(dir, number, res.PDF)
-			if err == nil {
-				u := &url.URL{Scheme: "file", Path: filepath.ToSlash(path)}
-				if !strings.HasPrefix(u.Path, "/") {
-					u.Path = "/" + u.Path // file:///C:/...
-				}
-				if oerr := open(u); oerr != nil {
-					err = withCause(posdesk.Errorf(posdesk.EINTERNAL, "Could not open a PDF viewer for %s; open the file yourself or save the pack.", path), oerr)
-				}
+		openTemp(p.w, p.openURL, p.tempDir, p.inc.Number+".pdf", res.PDF, func(path string, err error) {
+			if err != nil {
+				p.status.Importance = widget.DangerImportance
+				p.status.SetText(i18n.Message(err))
+				return
 			}
-			fyne.Do(func() {
-				if err != nil {
-					p.status.Importance = widget.DangerImportance
-					p.status.SetText(i18n.Message(err))
-					return
-				}
-				p.record(res, i18n.T("Opened %s in the PDF viewer.", path))
-			})
+			p.record(res, i18n.T("Opened %s in the PDF viewer.", path))
 		})
 	})
-}
-
-// writeTemp writes a pack to a new temporary file in dir ("" means the system's) and returns
-// its path.
-func writeTemp(dir, number string, data []byte) (string, error) {
-	f, err := os.CreateTemp(dir, "posdesk-"+number+"-*.pdf")
-	if err != nil {
-		return "", withCause(posdesk.Errorf(posdesk.EINTERNAL, "Could not write a temporary copy of the pack; save it instead."), err)
-	}
-	_, err = f.Write(data)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(f.Name())
-		return "", withCause(posdesk.Errorf(posdesk.EINTERNAL, "Could not write a temporary copy of the pack; save it instead."), err)
-	}
-	return f.Name(), nil
 }
 
 // record stores the pack's SHA-256 on the incident (once per pack) and says done.
@@ -805,10 +781,4 @@ func sizeText(n int64) string {
 		return fmt.Sprintf("%d KB", (n+500)/1000)
 	}
 	return fmt.Sprintf("%d B", n)
-}
-
-// withCause sets err as the cause of e (kept for the log; the message stays e's) and returns e.
-func withCause(e *posdesk.Error, err error) error {
-	e.Err = err
-	return e
 }

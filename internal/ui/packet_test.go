@@ -16,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/posdesk/posdesk/internal/i18n"
+	"github.com/posdesk/posdesk/internal/mock"
 	"github.com/posdesk/posdesk/internal/pdf"
 	"github.com/posdesk/posdesk/internal/posdesk"
 )
@@ -304,7 +305,7 @@ func TestPacketOpenInViewerWritesAFileURL(t *testing.T) {
 	p.openURL = func(*url.URL) error { return errors.New("xdg-open: not found") }
 	p.OpenInViewer()
 	q.drain()
-	if !strings.Contains(p.Status(), "Could not open a PDF viewer") || p.status.Importance != widget.DangerImportance {
+	if !strings.Contains(p.Status(), "Could not open a viewer") || p.status.Importance != widget.DangerImportance {
 		t.Errorf("status %q", p.Status())
 	}
 }
@@ -397,3 +398,23 @@ type closeBuffer struct {
 }
 
 func (b *closeBuffer) Close() error { b.closed = true; return nil }
+
+func TestPacketDefaultsFromSettings(t *testing.T) {
+	f := newPacketFixture(t)
+	s := f.services()
+	s.Settings = &mock.SettingsService{SettingFn: func(_ context.Context, key, def string) (string, error) {
+		switch key {
+		case posdesk.SettingPacketParty:
+			return "qr_platform", nil
+		case posdesk.SettingPacketPreset:
+			return "stripe", nil
+		}
+		return def, nil
+	}}
+	w, q := newTestWindow(t, s, owner)
+	OpenPacketDialog(w, f.inc, f.incs.atts[f.inc.ID], nil)
+	q.drain()
+	if got := f.estimates[len(f.estimates)-1]; got.Party != pdf.QRPlatform || got.Preset != "stripe" {
+		t.Errorf("defaults %s, %s; want the settings' qr_platform, stripe", got.Party, got.Preset)
+	}
+}

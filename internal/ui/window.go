@@ -61,6 +61,8 @@ type Services struct {
 	DataFile     string                // the database file, shown in Settings (settings_panes.go)
 	Demo         DemoData              // demo records offered by the first-run wizard (firstrun.go)
 	Packets      PacketBuilder         // evidence packs of incidents (packet.go)
+	Reports      ReportService         // monthly report and CSV exports (reports.go)
+	Imports      ImportMatcher         // Import & match: statements, reconciliation (imports.go)
 }
 
 // SettingsService reads and writes the shop's settings (key/value text). Writing needs the
@@ -243,6 +245,7 @@ func NewMainWindow(a fyne.App, s Services, c Config) *Window {
 	}
 	w.Resize(size)
 	w.Rebuild()
+	traceWindow(a)
 	return w
 }
 
@@ -270,6 +273,9 @@ func (w *Window) Can(action posdesk.Action) bool {
 // SetUser switches the signed-in user and shows the sections and actions they may use. Screens
 // are built afresh for the new user.
 func (w *Window) SetUser(u *posdesk.User) {
+	if u != nil {
+		traceEvent("signed in", 0)
+	}
 	w.setUser(u)
 	w.built = map[string]fyne.CanvasObject{}
 	w.Rebuild()

@@ -48,7 +48,7 @@ func Row(i int) (date, clock, kind, card, amount, fee, net, rrn, trace, batch, t
 }
 
 // WriteSettlementCSV writes a settlement statement of rows data rows to w in GBK: a title line,
-// the header, the rows and a 合计 totals row. About 140 bytes per row.
+// the header, the rows and a 合计 totals row. About 138 bytes per row.
 func WriteSettlementCSV(w io.Writer, rows int) error { return WriteSettlementRange(w, 0, rows) }
 
 // WriteSettlementRange writes a statement holding rows from to to-1 (see Row), so that two files
@@ -65,7 +65,7 @@ func WriteSettlementRanges(w io.Writer, ranges ...[2]int) error {
 	for _, r := range ranges {
 		for i := r[0]; i < r[1]; i++ {
 			date, clock, kind, card, amount, fee, net, rrn, trace, batch, term := Row(i)
-			if _, err := fmt.Fprintf(bw, "822290070111234,晨光便利店,%s,%s,%s,%s,%s,借记卡,%s,%s,%s,%s,%s,%s,\r\n",
+			if _, err := fmt.Fprintf(bw, "822290070111234,晨光便利店朝阳门店,%s,%s,%s,%s,%s,借记卡,%s,%s,%s,%s,%s,%s,\r\n",
 				term, date, clock, kind, card, amount, fee, net, rrn, trace, batch); err != nil {
 				return err
 			}

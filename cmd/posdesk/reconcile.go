@@ -1,0 +1,297 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/posdesk/posdesk/internal/i18n"
+	"github.com/posdesk/posdesk/internal/posdesk"
+	"github.com/posdesk/posdesk/internal/reconcile"
+)
+
+// The reconciliation commands: reconcile, and incident from-exception.
+
+var reconcileFlags struct {
+	days   *int
+	window *time.Duration
+	lag    *int
+	all    *bool
+	asOf   *string
+}
+
+func init() {
+	register(&command{
+		Name:    "reconcile",
+		Usage:   "[--days N] [--window 30m] [--lag 1] [--as-of TIME] [--all] [--json]",
+		Summary: "Match the ledger with the imported settlement and bank statements and list the exceptions by queue.",
+		Flags: func(fs *flag.FlagSet) {
+			reconcileFlags.days = fs.Int("days", 3, "days after which an approved sale or a refund missing from settlement is an exception")
+			reconcileFlags.window = fs.Duration("window", 30*time.Minute, "how far apart the POS and the statement may time one payment for a match by amount and card")
+			reconcileFlags.lag = fs.Int("lag", 1, "days between a settlement date and the bank credit (T+1)")
+			reconcileFlags.all = fs.Bool("all", false, "also list exceptions already turned into incidents or no longer found")
+			reconcileFlags.asOf = fs.String("as-of", "", "reconcile as of this date and time (default now), e.g. 2026-09-30 or \"2026-09-30 18:00\"")
+		},
+		Run: runReconcile,
+	})
+	register(&command{
+		Name:    "incident from-exception",
+		Usage:   "EXCEPTION [--json]",
+		Summary: "Open an incident from a reconciliation exception, with its ledger record and statement lines, and print its ID.",
+		Run:     runIncidentFromException,
+	})
+}
+
+// exceptionJSON is an exception as the reconcile command prints it.
+type exceptionJSON struct {
+	ID                int64   `json:"id"`
+	Kind              string  `json:"kind"`
+	RRN               string  `json:"rrn,omitempty"`
+	Date              string  `json:"date,omitempty"`
+	Expected          string  `json:"expected"`
+	Actual            string  `json:"actual"`
+	Currency          string  `json:"currency"`
+	Reason            string  `json:"reason"`
+	TransactionID     int64   `json:"transaction_id,omitempty"`
+	SettlementLineIDs []int64 `json:"settlement_line_ids,omitempty"`
+	BankLineIDs       []int64 `json:"bank_line_ids,omitempty"`
+	FoundAt           string  `json:"found_at"`
+	ResolvedAt        string  `json:"resolved_at,omitempty"`
+	IncidentID        int64   `json:"incident_id,omitempty"`
+}
+
+type reconcileJSON struct {
+	Ledger          int             `json:"ledger"`
+	Settlement      int             `json:"settlement"`
+	Bank            int             `json:"bank"`
+	ExactMatches    int             `json:"exact_matches"`
+	TolerantMatches int             `json:"tolerant_matches"`
+	ToConfirm       int             `json:"to_confirm"`
+	Queues          map[string]int  `json:"queues"`
+	Unchecked       []string        `json:"terminals_without_settlement,omitempty"`
+	Exceptions      []exceptionJSON `json:"exceptions"`
+}
+
+func toExceptionJSON(e *env, x *posdesk.Exception) exceptionJSON {
+	j := exceptionJSON{ID: x.ID, Kind: string(x.Kind), RRN: x.RRN, Date: x.Date.String(), Expected: x.Expected.Plain(), Actual: x.Actual.Plain(),
+		Currency: x.Expected.Currency, Reason: x.Reason, TransactionID: x.TransactionID, SettlementLineIDs: x.SettlementLineIDs,
+		BankLineIDs: x.BankLineIDs, FoundAt: x.FoundAt.In(e.Loc).Format(time.RFC3339), IncidentID: x.IncidentID}
+	if !x.ResolvedAt.IsZero() {
+		j.ResolvedAt = x.ResolvedAt.In(e.Loc).Format(time.RFC3339)
+	}
+	return j
+}
+
+// queueTitle is a queue's name for people; it is a translation key.
+func queueTitle(k posdesk.ExceptionKind) string {
+	switch k {
+	case posdesk.ExcChargedButPOSFailed:
+		return i18n.T("Charged but the POS failed")
+	case posdesk.ExcApprovedNotSettled:
+		return i18n.T("Approved, not settled")
+	case posdesk.ExcAmountMismatch:
+		return i18n.T("Settled amount differs")
+	case posdesk.ExcSettledTwice:
+		return i18n.T("Settled twice")
+	case posdesk.ExcSettledNotInLedger:
+		return i18n.T("Settled, not in the ledger")
+	case posdesk.ExcRefundNotCredited:
+		return i18n.T("Refund not credited")
+	case posdesk.ExcBankCreditMismatch:
+		return i18n.T("Bank credit differs")
+	}
+	return string(k)
+}
+
+func runReconcile(e *env, args []string) error {
+	if len(args) > 0 {
+		return usagef("unexpected argument %q", args[0])
+	}
+	if *reconcileFlags.days < 1 || *reconcileFlags.lag < 1 || *reconcileFlags.window <= 0 {
+		return usagef("--days and --lag must be at least 1 and --window positive")
+	}
+	ctx := e.Ctx
+	if err := posdesk.Authorize(ctx, posdesk.ActReconcile); err != nil {
+		return err
+	}
+	now := e.Now()
+	if *reconcileFlags.asOf != "" {
+		t, ok := parseTimeFlag(*reconcileFlags.asOf, now, e.Loc)
+		if !ok {
+			return usagef("--as-of %q is not a date or time; write it like 2026-09-30 or \"2026-09-30 18:00\"", *reconcileFlags.asOf)
+		}
+		now = t
+	}
+	run := &posdesk.Reconciliation{RanAt: now}
+	sum, err := reconcile.Run(ctx, reconcile.Options{
+		Now: now, Location: e.Loc, SettleDays: *reconcileFlags.days, Window: *reconcileFlags.window, CreditLagDays: *reconcileFlags.lag,
+	}, reconcile.Input{Ledger: e.DB.ScanTransactions(ctx), Settlement: e.DB.ScanSettlementLines(ctx), Bank: e.DB.ScanBankLines(ctx)},
+		reconcile.Sink{
+			Match:     func(m *posdesk.Match) error { run.Matches = append(run.Matches, m); return nil },
+			Exception: func(x *posdesk.Exception) error { run.Exceptions = append(run.Exceptions, x); return nil },
+		})
+	if err != nil {
+		return err
+	}
+	if err := e.DB.CreateReconciliation(ctx, run); err != nil {
+		return err
+	}
+	exceptions, _, err := e.DB.FindExceptions(ctx, posdesk.ExceptionFilter{Open: !*reconcileFlags.all})
+	if err != nil {
+		return err
+	}
+	if e.JSON {
+		out := reconcileJSON{Ledger: sum.Ledger, Settlement: sum.Settlement, Bank: sum.Bank, ExactMatches: sum.ExactMatches,
+			TolerantMatches: sum.TolerantMatches, ToConfirm: sum.ToConfirm, Queues: map[string]int{}, Unchecked: sum.TerminalsWithoutSettlement,
+			Exceptions: []exceptionJSON{}}
+		for k, n := range sum.Exceptions {
+			out.Queues[string(k)] = n
+		}
+		for _, x := range exceptions {
+			out.Exceptions = append(out.Exceptions, toExceptionJSON(e, x))
+		}
+		return writeJSON(e.Stdout, out)
+	}
+	fmt.Fprintln(e.Stdout, i18n.T("Read %d ledger records, %d settlement lines and %d bank lines.", sum.Ledger, sum.Settlement, sum.Bank))
+	fmt.Fprintln(e.Stdout, i18n.T("Matched %d by reference or terminal and trace, %d by amount and time (%d of them to confirm).", sum.ExactMatches, sum.TolerantMatches, sum.ToConfirm))
+	if len(sum.TerminalsWithoutSettlement) > 0 {
+		fmt.Fprintln(e.Stdout, i18n.T("Not checked: no settlement statement covers terminals %s; import their statements.", strings.Join(sum.TerminalsWithoutSettlement, ", ")))
+	}
+	if len(exceptions) == 0 {
+		fmt.Fprintln(e.Stdout, i18n.T("No exceptions: everything matches."))
+		return nil
+	}
+	fmt.Fprintln(e.Stdout)
+	last := posdesk.ExceptionKind("")
+	for _, x := range exceptions {
+		if x.Kind != last {
+			if last != "" {
+				fmt.Fprintln(e.Stdout)
+			}
+			n := 0
+			for _, y := range exceptions {
+				if y.Kind == x.Kind {
+					n++
+				}
+			}
+			fmt.Fprintf(e.Stdout, "%s (%d)\n", queueTitle(x.Kind), n)
+			last = x.Kind
+		}
+		state := ""
+		switch {
+		case x.IncidentID != 0:
+			state = " " + i18n.T("[incident %d]", x.IncidentID)
+		case !x.ResolvedAt.IsZero():
+			state = " " + i18n.T("[no longer found]")
+		}
+		rrn := x.RRN
+		if rrn == "" {
+			rrn = "-"
+		}
+		fmt.Fprintf(e.Stdout, "  #%-5d %s  %-12s  %s -> %s%s\n         %s\n", x.ID, x.Date.String(), rrn, amountCell(x.Expected), amountCell(x.Actual), state, x.Reason)
+	}
+	fmt.Fprintln(e.Stdout)
+	fmt.Fprintln(e.Stdout, i18n.T("Open an incident from an exception with: posdesk incident from-exception ID"))
+	return nil
+}
+
+// incidentKindFor is the incident kind an exception becomes.
+func incidentKindFor(k posdesk.ExceptionKind) posdesk.IncidentKind {
+	switch k {
+	case posdesk.ExcChargedButPOSFailed:
+		return posdesk.IncidentChargedButFailed
+	case posdesk.ExcApprovedNotSettled, posdesk.ExcBankCreditMismatch:
+		return posdesk.IncidentPostingFailure
+	case posdesk.ExcAmountMismatch:
+		return posdesk.IncidentWrongAmount
+	case posdesk.ExcSettledTwice:
+		return posdesk.IncidentDuplicateCharge
+	case posdesk.ExcRefundNotCredited:
+		return posdesk.IncidentCustomerRefund
+	}
+	return posdesk.IncidentOther
+}
+
+func runIncidentFromException(e *env, args []string) error {
+	if len(args) != 1 {
+		return usagef("give one exception number: posdesk incident from-exception ID (posdesk reconcile lists them)")
+	}
+	id, ok := parseID(args[0])
+	if !ok {
+		return usagef("%q is not an exception number; numbers are whole numbers such as 7", args[0])
+	}
+	ctx := e.Ctx
+	x, err := e.DB.FindExceptionByID(ctx, id)
+	if err != nil {
+		return err
+	}
+	if x.IncidentID != 0 {
+		return posdesk.Errorf(posdesk.ECONFLICT, "Exception %d already became incident %d.", x.ID, x.IncidentID)
+	}
+	inc := &posdesk.Incident{Kind: incidentKindFor(x.Kind), Cause: posdesk.CauseUnknown}
+	// The amount in question: what is missing, extra or wrong.
+	diff := x.Actual.Sub(x.Expected)
+	switch x.Kind {
+	case posdesk.ExcApprovedNotSettled, posdesk.ExcRefundNotCredited:
+		diff = x.Expected
+	case posdesk.ExcChargedButPOSFailed, posdesk.ExcSettledNotInLedger:
+		diff = x.Actual
+	}
+	if diff.IsNegative() {
+		diff = diff.Neg()
+	}
+	inc.Amount = diff
+	var story []string
+	story = append(story, i18n.T("From reconciliation exception %d (%s): %s", x.ID, queueTitle(x.Kind), x.Reason))
+	var lines []*posdesk.SettlementLine
+	for _, lid := range x.SettlementLineIDs {
+		ls, _, err := e.DB.FindSettlementLines(ctx, posdesk.SettlementLineFilter{ID: &lid})
+		if err != nil {
+			return err
+		}
+		for _, l := range ls {
+			lines = append(lines, l)
+			story = append(story, i18n.T("Settlement line %d: RRN %s, terminal %s, batch %s, trace %s, card %s, %s at %s, net %s, settled %s.",
+				l.ID, l.RRN, l.TerminalID, l.Batch, l.Trace, l.Card, l.Amount.Display(), l.Time.In(e.Loc).Format("2006-01-02 15:04:05"), l.Net.Display(), l.SettleDate.String()))
+		}
+	}
+	for _, bid := range x.BankLineIDs {
+		bs, _, err := e.DB.FindBankLines(ctx, posdesk.BankLineFilter{ID: &bid})
+		if err != nil {
+			return err
+		}
+		for _, b := range bs {
+			story = append(story, i18n.T("Bank line %d on %s: %s %s, credit %s.", b.ID, b.Date.String(), b.Description, b.Counterparty, b.Credit.Display()))
+		}
+	}
+	inc.Story = strings.Join(story, "\n")
+	switch {
+	case x.TransactionID != 0:
+		inc.Transactions = []*posdesk.Transaction{{ID: x.TransactionID}}
+	case len(lines) > 0:
+		// Not in the ledger: the incident records the payment from the statement line.
+		l := lines[0]
+		slip := posdesk.NewSlip(inc.Kind, l.Time, l.Amount, l.TerminalID, l.Trace, l.RRN)
+		if slip.Amount.IsNegative() {
+			slip.Amount, slip.Kind = slip.Amount.Neg(), posdesk.KindRefund
+		}
+		slip.Batch, slip.Card, slip.Merchant, slip.AuthCode = l.Batch, l.Card, l.MerchantID, l.AuthCode
+		slip.Status = posdesk.StatusSettled
+		inc.Transactions = []*posdesk.Transaction{slip}
+		inc.Time = l.Time
+	default:
+		return posdesk.Errorf(posdesk.EINVALID, "Exception %d concerns a day's bank credit, not one payment: log it with posdesk incident add --kind posting_failure and the amounts from posdesk reconcile.", x.ID)
+	}
+	if err := e.DB.CreateIncident(ctx, inc); err != nil {
+		return err
+	}
+	if err := e.DB.LinkExceptionIncident(ctx, x.ID, inc.ID); err != nil {
+		return err
+	}
+	if e.JSON {
+		return incPrintJSON(e, incToJSON(e, inc, nil))
+	}
+	fmt.Fprintln(e.Stdout, inc.ID)
+	return nil
+}
