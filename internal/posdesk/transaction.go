@@ -194,7 +194,7 @@ func (t *Transaction) Normalize() {
 	// A card number pasted into an identifier field is masked (and then refused by Validate).
 	// A merchant ID is exactly 15 digits and one in ten passes the Luhn check by chance: it
 	// identifies the shop, not a cardholder, so a well-formed one is kept as it is.
-	if !isMerchantID(t.Merchant) {
+	if !IsMerchantID(t.Merchant) {
 		t.Merchant = MaskText(t.Merchant)
 	}
 	for _, f := range []*string{&t.Terminal, &t.Batch, &t.Trace, &t.RRN, &t.AuthCode} {
@@ -409,8 +409,8 @@ func oneOf[T comparable](v T, all []T) bool {
 	return false
 }
 
-// isMerchantID reports whether s has the shape of a 商户号: exactly 15 ASCII digits.
-func isMerchantID(s string) bool {
+// IsMerchantID reports whether s has the shape of a 商户号: exactly 15 ASCII digits.
+func IsMerchantID(s string) bool {
 	if len(s) != 15 {
 		return false
 	}

@@ -443,7 +443,11 @@ func (db *DB) SetSetting(ctx context.Context, key, value string) error {
 	if err := db.authorize(ctx, posdesk.ActEditSettings, "setting", 0); err != nil {
 		return err
 	}
-	value = posdesk.MaskText(value)
+	// Card numbers typed into a setting are masked; a merchant ID (15 digits, one in ten
+	// Luhn-valid by chance) identifies the shop and is kept.
+	if key != posdesk.SettingShopMerchantID || !posdesk.IsMerchantID(value) {
+		value = posdesk.MaskText(value)
+	}
 	tx, err := db.begin(ctx)
 	if err != nil {
 		return err
