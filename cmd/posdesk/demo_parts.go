@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/posdesk/posdesk/internal/demo"
+	"github.com/posdesk/posdesk/internal/posdesk"
 )
 
 // The demo shop's incidents and the refund follow-ups that come from them. The storage clock is
@@ -12,6 +13,7 @@ import (
 func init() {
 	var incidents []*demo.Incident
 	demoParts = append(demoParts,
+		demoPart{Name: "shop details", Run: demoShopDetails},
 		demoPart{Name: "incidents", Run: func(e *env, shop *demo.Shop) (int, error) {
 			incidents = shop.Incidents()
 			restore := e.DB.Now
@@ -27,4 +29,31 @@ func init() {
 			return len(refunds), err
 		}},
 	)
+}
+
+// demoShopDetails fills in the shop's details (name, merchant ID, address, phone, acquirer) when
+// none are set, so the window's title and the demo's evidence packets have a shop to speak for.
+// Details the owner already entered are kept.
+func demoShopDetails(e *env, shop *demo.Shop) (int, error) {
+	n := 0
+	for _, kv := range [][2]string{
+		{posdesk.SettingShopName, shop.Name},
+		{posdesk.SettingShopMerchantID, shop.Merchant},
+		{posdesk.SettingShopAddress, "上海市黄浦区示例路 88 号 / 88 Example Road, Huangpu, Shanghai"},
+		{posdesk.SettingShopPhone, "021-5555 0188"},
+		{posdesk.SettingShopAcquirer, "示例收单机构 / Example Acquirer"},
+	} {
+		cur, err := e.DB.Setting(e.Ctx, kv[0], "")
+		if err != nil {
+			return n, err
+		}
+		if cur != "" {
+			continue
+		}
+		if err := e.DB.SetSetting(e.Ctx, kv[0], kv[1]); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
 }

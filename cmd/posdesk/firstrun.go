@@ -3,7 +3,9 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"iter"
+	"strings"
 	"time"
 
 	"github.com/posdesk/posdesk/internal/demo"
@@ -16,50 +18,55 @@ import (
 // same one, so help and screenshots match what people see.
 const demoSeed = 1
 
-// demoData is the first-run wizard's demo shop (ui.DemoData): internal/demo's ledger, incidents
-// and refund follow-ups, stored through a second handle on the database so that the demo's clock
-// (timelines dated in the past weeks) never touches the window's.
+// demoData is the first-run wizard's demo shop (ui.DemoData): the ledger and the demoParts of
+// posdesk demo (incidents, refund follow-ups, the shop's details the wizard left empty), stored
+// through a second handle on the database so that the demo's clock (timelines dated in the past
+// weeks) never touches the window's.
 type demoData struct {
 	path string           // the database file
 	now  func() time.Time // the demo's "now": its last record is no later
-	loc  *time.Location   // the shop's time zone; nil means demo.ShopZone
+	loc  *time.Location   // the shop's time zone; nil means the PC's
 	n    int              // ledger records
 }
 
-// Shop returns the demo shop's details.
-func (d *demoData) Shop() posdesk.Shop {
-	s := demo.NewShop(demo.Config{Seed: demoSeed, Transactions: d.n, End: d.now(), Loc: d.loc})
-	return posdesk.Shop{Name: s.Name, MerchantID: s.Merchant, Acquirer: "银联商务 UnionPay Merchant Services",
-		Address: "深圳市南山区科技园南路 88 号", Phone: "0755-8866 1234", Contact: "王芳"}
+func (d *demoData) location() *time.Location {
+	if d.loc != nil {
+		return d.loc
+	}
+	return time.Local
 }
 
-// Load stores the demo records as the user in ctx: the ledger in one transaction, then the
-// incidents and the follow-ups with their histories.
+// Shop returns the demo shop's name and merchant ID; the demo's "shop details" part fills in
+// the address, phone and acquirer left empty.
+func (d *demoData) Shop() posdesk.Shop {
+	s := demo.NewShop(demo.Config{Seed: demoSeed, Transactions: d.n, End: d.now(), Loc: d.location()})
+	return posdesk.Shop{Name: s.Name, MerchantID: s.Merchant}
+}
+
+// Load stores the demo records as the user in ctx: the ledger in one transaction, then each
+// demo part in turn.
 func (d *demoData) Load(ctx context.Context, progress func(done float64, what string)) error {
 	db, err := sqlite.Open(d.path)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
+	e := &env{Ctx: ctx, DB: db, DBPath: d.path, Lang: i18n.Current(), Stdout: io.Discard, Stderr: io.Discard,
+		Stdin: strings.NewReader(""), Now: d.now, Loc: d.location()}
 	end := d.now()
 	var shop *demo.Shop
 	progress(0.05, i18n.T("Making up %d sales and what went wrong with them...", d.n))
 	if _, err := db.CreateTransactionsFrom(ctx, posdesk.SourceDemo, func(first int64) iter.Seq[*posdesk.Transaction] {
-		shop = demo.NewShop(demo.Config{Seed: demoSeed, Transactions: d.n, End: end, Loc: d.loc, FirstID: first})
+		shop = demo.NewShop(demo.Config{Seed: demoSeed, Transactions: d.n, End: end, Loc: e.Loc, FirstID: first})
 		return shop.Transactions()
 	}); err != nil {
 		return err
 	}
-	setNow := func(t time.Time) { db.Now = func() time.Time { return t } }
-	incidents := shop.Incidents()
-	progress(0.5, i18n.T("Logging %d incidents and the calls about them...", len(incidents)))
-	if err := demo.LoadIncidents(ctx, db, incidents, setNow); err != nil {
-		return fmt.Errorf("demo incidents: %w", err)
-	}
-	refunds := shop.Refunds(demo.IncidentsOf(incidents))
-	progress(0.8, i18n.T("Following up %d refunds and claims...", len(refunds)))
-	if err := demo.LoadRefunds(ctx, db, refunds, setNow); err != nil {
-		return fmt.Errorf("demo refunds: %w", err)
+	for i, p := range demoParts {
+		progress(0.5+0.5*float64(i)/float64(len(demoParts)), i18n.T("Adding the demo shop's %s...", i18n.T(p.Name)))
+		if _, err := p.Run(e, shop); err != nil {
+			return fmt.Errorf("demo %s: %w", p.Name, err)
+		}
 	}
 	progress(1, i18n.T("The demo shop is ready."))
 	return nil

@@ -71,6 +71,7 @@ type reconcileJSON struct {
 	Queues          map[string]int  `json:"queues"`
 	Unchecked       []string        `json:"terminals_without_settlement,omitempty"`
 	Exceptions      []exceptionJSON `json:"exceptions"`
+	RefundsReceived []int64         `json:"refunds_received"`
 }
 
 func toExceptionJSON(e *env, x *posdesk.Exception) exceptionJSON {
@@ -137,12 +138,16 @@ func runReconcile(e *env, args []string) error {
 	if err := e.DB.CreateReconciliation(ctx, run); err != nil {
 		return err
 	}
+	received, err := receiveRefundCredits(e)
+	if err != nil {
+		return err
+	}
 	exceptions, _, err := e.DB.FindExceptions(ctx, posdesk.ExceptionFilter{Open: !*reconcileFlags.all})
 	if err != nil {
 		return err
 	}
 	if e.JSON {
-		out := reconcileJSON{Ledger: sum.Ledger, Settlement: sum.Settlement, Bank: sum.Bank, ExactMatches: sum.ExactMatches,
+		out := reconcileJSON{RefundsReceived: []int64{}, Ledger: sum.Ledger, Settlement: sum.Settlement, Bank: sum.Bank, ExactMatches: sum.ExactMatches,
 			TolerantMatches: sum.TolerantMatches, ToConfirm: sum.ToConfirm, Queues: map[string]int{}, Unchecked: sum.TerminalsWithoutSettlement,
 			Exceptions: []exceptionJSON{}}
 		for k, n := range sum.Exceptions {
@@ -151,7 +156,13 @@ func runReconcile(e *env, args []string) error {
 		for _, x := range exceptions {
 			out.Exceptions = append(out.Exceptions, toExceptionJSON(e, x))
 		}
+		for _, c := range received {
+			out.RefundsReceived = append(out.RefundsReceived, c.Refund.ID)
+		}
 		return writeJSON(e.Stdout, out)
+	}
+	for _, c := range received {
+		fmt.Fprintln(e.Stdout, i18n.T("Refund follow-up %[1]d: %[2]s arrived, bank statement of %[3]s line %[4]d; recorded as received.", c.Refund.ID, c.Line.Credit.Display(), c.Line.Date.String(), c.Line.Line))
 	}
 	fmt.Fprintln(e.Stdout, i18n.T("Read %d ledger records, %d settlement lines and %d bank lines.", sum.Ledger, sum.Settlement, sum.Bank))
 	fmt.Fprintln(e.Stdout, i18n.T("Matched %d by reference or terminal and trace, %d by amount and time (%d of them to confirm).", sum.ExactMatches, sum.TolerantMatches, sum.ToConfirm))
@@ -294,4 +305,38 @@ func runIncidentFromException(e *env, args []string) error {
 	}
 	fmt.Fprintln(e.Stdout, inc.ID)
 	return nil
+}
+
+// receiveRefundCredits records a receipt on every open follow-up the acquirer owes the shop
+// whose money shows up as a credit in an imported bank statement (reconcile.RefundCredits). The
+// receipt's note names the bank line, so the same line never pays twice. A receipt that pays the
+// rest moves the follow-up to "received".
+func receiveRefundCredits(e *env) ([]reconcile.RefundCredit, error) {
+	refunds, _, err := e.DB.FindRefunds(e.Ctx, posdesk.RefundFilter{Open: true, Owing: true, Directions: []posdesk.RefundDirection{posdesk.DirAcquirerToShop}})
+	if err != nil || len(refunds) == 0 {
+		return nil, err
+	}
+	lines, _, err := e.DB.FindBankLines(e.Ctx, posdesk.BankLineFilter{})
+	if err != nil {
+		return nil, err
+	}
+	receipts, _, err := e.DB.FindRefundReceipts(e.Ctx, posdesk.RefundReceiptFilter{Directions: []posdesk.RefundDirection{posdesk.DirAcquirerToShop}})
+	if err != nil {
+		return nil, err
+	}
+	used := map[string]bool{}
+	for _, rc := range receipts {
+		if strings.HasPrefix(rc.Note, "bank-line:") {
+			key, _, _ := strings.Cut(rc.Note, " ")
+			used[key] = true
+		}
+	}
+	credits := reconcile.RefundCredits(refunds, lines, used)
+	for _, c := range credits {
+		note := c.Key + " " + i18n.T("bank statement of %[1]s, line %[2]d: %[3]s", c.Line.Date.String(), c.Line.Line, c.Line.Description)
+		if _, err := e.DB.CreateRefundReceipt(e.Ctx, c.Refund.ID, &posdesk.RefundReceipt{On: c.Line.Date, Amount: c.Line.Credit, Note: note}); err != nil {
+			return nil, err
+		}
+	}
+	return credits, nil
 }

@@ -21,6 +21,7 @@ import (
 // formatArg maps the translating functions to the position of their format argument.
 var formatArg = map[string]int{
 	"i18n.T":          0,
+	"usagef":          0,
 	"i18n.In":         1,
 	"posdesk.Errorf":  1,
 	"posdesk.Invalid": 1,
@@ -64,7 +65,7 @@ func TestEveryMessageTranslated(t *testing.T) {
 					name = id.Name + "." + fn.Sel.Name
 				}
 			case *ast.Ident:
-				if pkg == "posdesk" || pkg == "i18n" {
+				if pkg == "posdesk" || pkg == "i18n" || fn.Name == "usagef" {
 					name = fn.Name
 				}
 			}

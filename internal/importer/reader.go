@@ -281,16 +281,24 @@ func (r *Reader) findHeader(delim string) error {
 	}
 
 	m := Mapping{Encoding: r.dec.Encoding(), Delimiter: delim, HeaderLine: lines[best], Columns: map[Field]int{}}
+	// The columns a profile names come first; other columns are found by their names, but never
+	// for a field the profile has placed elsewhere.
+	named := map[Field]bool{}
 	for i, h := range header {
 		m.Header = append(m.Header, posdesk.MaskText(cleanCell(h)))
-		f := Field("")
-		if profCols != nil {
-			f = profCols[normHeader(h)]
+		if f := profCols[normHeader(h)]; f != "" {
+			if _, dup := m.Columns[f]; !dup {
+				m.Columns[f] = i
+			}
+			named[f] = true
 		}
-		if f == "" {
-			f = lookupField(h)
+	}
+	for i, h := range header {
+		if profCols[normHeader(h)] != "" {
+			continue
 		}
-		if f == "" {
+		f := lookupField(h)
+		if f == "" || named[f] {
 			continue
 		}
 		if _, dup := m.Columns[f]; dup {

@@ -634,3 +634,20 @@ func TestPOSChannelsAndSigns(t *testing.T) {
 		t.Errorf("untyped negative = %+v", tx)
 	}
 }
+
+// TestProfileColumnsWin: a column a profile names for a field wins over a column whose header
+// merely looks like that field, even when that one comes first.
+func TestProfileColumnsWin(t *testing.T) {
+	text := "交易金额,参考号,实收金额,交易日期\n99.00,260914000501,12.50,2026-09-14\n"
+	p, err := importer.ParseProfile([]byte(`{"name":"net","kind":"pos","columns":{"amount":"实收金额","rrn":"参考号","date":"交易日期"}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, errs, rd := readAll(t, strings.NewReader(text), importer.Options{FileName: "net.csv", Profile: p})
+	if len(errs) != 0 || len(recs) != 1 {
+		t.Fatalf("recs %v errs %v", recs, errs)
+	}
+	if got := recs[0].POS.Tx.Amount.Plain(); got != "12.50" {
+		t.Errorf("amount read from the wrong column: %s (mapping %v)", got, rd.Mapping().Columns)
+	}
+}

@@ -191,7 +191,13 @@ func (t *Transaction) Normalize() {
 		// Keep the field invalid for Validate, but never keep digits that could be a full number.
 		t.Card = MaskText(t.Card)
 	}
-	for _, f := range []*string{&t.Merchant, &t.Terminal, &t.Batch, &t.Trace, &t.RRN, &t.AuthCode} {
+	// A card number pasted into an identifier field is masked (and then refused by Validate).
+	// A merchant ID is exactly 15 digits and one in ten passes the Luhn check by chance: it
+	// identifies the shop, not a cardholder, so a well-formed one is kept as it is.
+	if !IsMerchantID(t.Merchant) {
+		t.Merchant = MaskText(t.Merchant)
+	}
+	for _, f := range []*string{&t.Terminal, &t.Batch, &t.Trace, &t.RRN, &t.AuthCode} {
 		*f = MaskText(*f)
 	}
 	if t.Amount.Currency == "" {
@@ -401,4 +407,17 @@ func oneOf[T comparable](v T, all []T) bool {
 		}
 	}
 	return false
+}
+
+// IsMerchantID reports whether s has the shape of a 商户号: exactly 15 ASCII digits.
+func IsMerchantID(s string) bool {
+	if len(s) != 15 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }

@@ -1,3 +1,5 @@
+//go:build unix
+
 package reliability_test
 
 import (
@@ -169,17 +171,6 @@ func chmod(t *testing.T, path string, mode os.FileMode) {
 	if err := os.Chmod(path, mode); err != nil {
 		t.Fatal(err)
 	}
-}
-
-// sharedTempDir returns a temp folder every user may enter (t.TempDir's are root's only when
-// the tests run as root).
-func sharedTempDir(t *testing.T) string {
-	t.Helper()
-	dir := t.TempDir()
-	for d := dir; d != os.TempDir() && d != "/" && d != "."; d = filepath.Dir(d) {
-		os.Chmod(d, 0o755)
-	}
-	return dir
 }
 
 // runnableTestBinary returns a copy of this test binary that any user may run.

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"iter"
-	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -55,16 +54,21 @@ func encodeRowErrors(es []posdesk.RowError) string {
 
 func decodeRowErrors(s string) []posdesk.RowError {
 	var in []rowErrorJSON
-	if json.Unmarshal([]byte(s), &in) != nil {
+	dec := json.NewDecoder(strings.NewReader(s))
+	dec.UseNumber() // message arguments are line numbers and counts: keep them integers for %d
+	if dec.Decode(&in) != nil {
 		return nil
 	}
 	out := make([]posdesk.RowError, 0, len(in))
 	for _, j := range in {
 		args := make([]any, len(j.Args))
 		for i, a := range j.Args {
-			// JSON numbers come back as float64; %d needs an integer.
-			if f, ok := a.(float64); ok && f == math.Trunc(f) && math.Abs(f) < 1<<53 {
-				a = int64(f)
+			if n, ok := a.(json.Number); ok {
+				if v, err := n.Int64(); err == nil {
+					a = v
+				} else {
+					a = n.String()
+				}
 			}
 			args[i] = a
 		}

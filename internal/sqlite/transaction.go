@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"strings"
 
 	"github.com/posdesk/posdesk/internal/posdesk"
@@ -443,7 +442,11 @@ func (db *DB) SetSetting(ctx context.Context, key, value string) error {
 	if err := db.authorize(ctx, posdesk.ActEditSettings, "setting", 0); err != nil {
 		return err
 	}
-	value = posdesk.MaskText(value)
+	// Card numbers typed into a setting are masked; a merchant ID (15 digits, one in ten
+	// Luhn-valid by chance) identifies the shop and is kept.
+	if key != posdesk.SettingShopMerchantID || !posdesk.IsMerchantID(value) {
+		value = posdesk.MaskText(value)
+	}
 	tx, err := db.begin(ctx)
 	if err != nil {
 		return err
@@ -463,36 +466,4 @@ func (db *DB) SetSetting(ctx context.Context, key, value string) error {
 }
 
 // Check runs SQLite's integrity_check and foreign_key_check and returns every problem found.
-func (db *DB) Check(ctx context.Context) ([]string, error) {
-	var problems []string
-	rows, err := db.write.QueryContext(ctx, `PRAGMA integrity_check`)
-	if err != nil {
-		return nil, dbError(err)
-	}
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			rows.Close()
-			return nil, dbError(err)
-		}
-		if s != "ok" {
-			problems = append(problems, "integrity_check: "+s)
-		}
-	}
-	rows.Close()
-	rows, err = db.write.QueryContext(ctx, `PRAGMA foreign_key_check`)
-	if err != nil {
-		return nil, dbError(err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var table, parent string
-		var rowid sql.NullInt64
-		var fkid int
-		if err := rows.Scan(&table, &rowid, &parent, &fkid); err != nil {
-			return nil, dbError(err)
-		}
-		problems = append(problems, fmt.Sprintf("foreign_key_check: %s row %d refers to a missing %s", table, rowid.Int64, parent))
-	}
-	return problems, dbError(rows.Err())
-}
+func (db *DB) Check(ctx context.Context) ([]string, error) { return checkDB(ctx, db.write) }

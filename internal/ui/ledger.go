@@ -44,7 +44,7 @@ var ledgerColumns = []ledgerColumn{
 	{func() string { return i18n.T("Trace") }, fixed("000000"), fyne.TextAlignLeading},
 	{func() string { return i18n.T("RRN") }, fixed("000000000000"), fyne.TextAlignLeading},
 	{func() string { return i18n.T("Auth code") }, fixed("AAAAAA"), fyne.TextAlignLeading},
-	{func() string { return i18n.T("Card number") }, fixed("622848******0000"), fyne.TextAlignLeading},
+	{func() string { return i18n.T("Card number") }, fixed("622848*********0000"), fyne.TextAlignLeading}, // 19-digit cards are the longest
 	{func() string { return i18n.T("Note") }, nil, fyne.TextAlignLeading},
 }
 
