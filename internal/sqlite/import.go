@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -21,8 +22,8 @@ var _ posdesk.ImportService = (*DB)(nil)
 // maxStoredRowErrors caps the refused rows kept with a batch; the count is always exact.
 const maxStoredRowErrors = 1000
 
-// importRows is how many rows one INSERT statement of an import carries.
-const importRows = 128
+// importRows is how many rows the producer of an import hands to the writer at a time.
+const importRows = 256
 
 // rowErrorJSON is how a refused row is kept in import_batches.errors.
 type rowErrorJSON struct {
@@ -200,28 +201,13 @@ var settlementTable = bulkTable{name: "settlement_lines", columns: []string{"fin
 var bankTable = bulkTable{name: "bank_lines", columns: []string{"fingerprint", "date", "description", "counterparty", "credit_minor",
 	"debit_minor", "balance_minor", "line"}}
 
-// insertSQL returns the INSERT of rows rows of one batch and currency. The batch ID (a number
-// posdesk made) and the currency (a known ISO 4217 code) are written into the statement: plain
-// ? parameters keep binding linear in the driver, which looks numbered ones up by name.
-func (t bulkTable) insertSQL(rows int, batchID int64, currency string) string {
-	var b strings.Builder
-	b.WriteString("INSERT INTO " + t.name + " (batch_id, currency, " + strings.Join(t.columns, ", ") + ") VALUES ")
-	one := "(" + strconv.FormatInt(batchID, 10) + ", '" + currency + "'" + strings.Repeat(", ?", len(t.columns)) + ")"
-	for r := 0; r < rows; r++ {
-		if r > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteString(one)
-	}
-	b.WriteString(" ON CONFLICT DO NOTHING")
-	return b.String()
-}
-
-// bulkChunk is a group of rows made ready by the producing goroutine for the writer.
-type importChunk struct {
-	args     []any
-	rows     int
-	currency string // every row's; a known ISO 4217 code
+// insertSQL returns the statement that stores the rows of feed f in table t as rows of batch
+// batchID in currency. The batch ID (a number posdesk made) and the currency (a known ISO 4217
+// code) are written into the statement. "WHERE true" keeps SQLite from reading ON CONFLICT as
+// part of a join.
+func (t bulkTable) insertSQL(f *feed, batchID int64, currency string) string {
+	return "INSERT INTO " + t.name + " (batch_id, currency, " + strings.Join(t.columns, ", ") + ") SELECT " +
+		strconv.FormatInt(batchID, 10) + ", '" + currency + "', " + f.columns() + " FROM " + f.table + " WHERE true ON CONFLICT DO NOTHING"
 }
 
 // bulkDropIndexesAfter is the number of rows after which an import at least as large as its table
@@ -229,10 +215,11 @@ type importChunk struct {
 // growing them row by row. Duplicates of earlier imports are then removed in one statement.
 const bulkDropIndexesAfter = 20000
 
-// bulkImport writes the rows produce sends into table t inside tx, many rows per statement, with
-// the producer (reading and parsing the file) on its own goroutine. produce must stop and return
-// when stop is closed. It returns how many rows were stored and how many were duplicates.
-func bulkImport(tx *Tx, t bulkTable, batchID int64, produce func(chunks chan<- importChunk, stop <-chan struct{}) error) (stored, dups int, err error) {
+// bulkImport writes the rows produce sends into table t inside tx, through a feed (one INSERT …
+// SELECT per segment), with the producer (reading and parsing the file) on its own goroutine.
+// produce must stop and return when stop is closed. It returns how many rows were stored and
+// how many were duplicates.
+func bulkImport(tx *Tx, t bulkTable, batchID int64, produce func(chunks chan<- feedChunk, stop <-chan struct{}) error) (stored, dups int, err error) {
 	ctx := tx.ctx
 	var existing int64
 	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM `+t.name).Scan(&existing); err != nil {
@@ -249,77 +236,64 @@ func bulkImport(tx *Tx, t bulkTable, batchID int64, produce func(chunks chan<- i
 		return 0, 0, dbError(err)
 	}
 	defer tx.ExecContext(context.WithoutCancel(ctx), `PRAGMA cache_size = `+strconv.FormatInt(cacheSize, 10))
-	chunks := make(chan importChunk, 8)
+	chunks := make(chan feedChunk, 8)
 	stop := make(chan struct{})
 	var prodErr error
 	go func() {
 		defer close(chunks)
 		prodErr = produce(chunks, stop)
 	}()
-	stopped := false
-	halt := func() {
-		if !stopped {
-			close(stop)
-			stopped = true
-		}
-	}
 	defer func() {
-		halt()
+		close(stop)
 		for range chunks {
 		}
 	}()
-	var full *sql.Stmt
-	currency := ""
-	defer func() {
-		if full != nil {
-			full.Close()
+	f, err := tx.openFeed(t.columns, chunks)
+	if err != nil {
+		return 0, 0, dbError(err)
+	}
+	defer f.close(tx)
+	if f.exhausted() {
+		if f.err != nil {
+			return 0, 0, dbError(f.err)
 		}
-	}()
+		return 0, 0, prodErr
+	}
+	currency := f.cur.currency
+	if _, ok := posdesk.MinorUnits(currency); !ok {
+		return 0, 0, posdesk.Invalid("currency", "Currency %q is not a known ISO 4217 code (for example CNY, HKD, USD).", currency)
+	}
+	insert := t.insertSQL(f, batchID, currency)
 	var dropped []string
 	var lastBeforeDrop int64
-	rows := 0
-	for c := range chunks {
-		if dropped == nil && rows >= bulkDropIndexesAfter && int64(rows) >= existing {
+	for segment := bulkDropIndexesAfter; !f.exhausted(); {
+		f.limit = segment // produceRows refuses a file that mixes currencies
+		res, err := tx.ExecContext(ctx, insert)
+		if err != nil {
+			if f.err != nil {
+				err = f.err
+			}
+			return 0, 0, dbError(err)
+		}
+		n, _ := res.RowsAffected()
+		stored += int(n)
+		if dropped == nil && f.taken >= bulkDropIndexesAfter && int64(f.taken) >= existing {
 			if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM `+t.name).Scan(&lastBeforeDrop); err != nil {
 				return 0, 0, dbError(err)
 			}
 			if dropped, err = dropTableIndexes(tx, t.name); err != nil {
 				return 0, 0, dbError(err)
 			}
-			if full != nil {
-				full.Close() // prepared against the dropped indexes
-				full = nil
-			}
+			segment = math.MaxInt
 		}
-		if _, ok := posdesk.MinorUnits(c.currency); !ok {
-			return 0, 0, posdesk.Invalid("currency", "Currency %q is not a known ISO 4217 code (for example CNY, HKD, USD).", c.currency)
-		}
-		if c.currency != currency && currency != "" {
-			return 0, 0, posdesk.Errorf(posdesk.EINVALID, "The file mixes currencies (%s and %s); import each currency separately.", currency, c.currency)
-		}
-		if full == nil || c.currency != currency {
-			currency = c.currency
-			if full, err = tx.PrepareContext(ctx, t.insertSQL(importRows, batchID, currency)); err != nil {
-				return 0, 0, dbError(err)
-			}
-		}
-		var res sql.Result
-		if c.rows == importRows {
-			res, err = full.ExecContext(ctx, c.args...)
-		} else {
-			res, err = tx.ExecContext(ctx, t.insertSQL(c.rows, batchID, currency), c.args...)
-		}
-		if err != nil {
-			return 0, 0, dbError(err)
-		}
-		n, _ := res.RowsAffected()
-		stored += int(n)
-		dups += c.rows - int(n)
-		rows += c.rows
+	}
+	if f.err != nil {
+		return 0, 0, dbError(f.err)
 	}
 	if prodErr != nil {
 		return 0, 0, prodErr
 	}
+	dups = f.taken - stored
 	if dropped != nil {
 		// The rows stored since the indexes were set aside were not checked against earlier
 		// imports: the ones already there (in batches not undone) are duplicates. They were
@@ -379,7 +353,7 @@ func dropTableIndexes(tx *Tx, table string) ([]string, error) {
 // returns them and the row's currency) and sending full chunks; row errors are noted on batch. It
 // returns the first other error.
 func produceRows[T any](ctx context.Context, seq iter.Seq2[T, error], batch *posdesk.ImportBatch, cols int,
-	add func(args []any, fp []byte, v T) ([]any, string, error), chunks chan<- importChunk, stop <-chan struct{}) error {
+	add func(args []any, fp []byte, v T) ([]any, string, error), chunks chan<- feedChunk, stop <-chan struct{}) error {
 	newChunk := func() ([]any, []byte) {
 		return make([]any, 0, importRows*cols), make([]byte, importRows*32)
 	}
@@ -391,7 +365,7 @@ func produceRows[T any](ctx context.Context, seq iter.Seq2[T, error], batch *pos
 			return true
 		}
 		select {
-		case chunks <- importChunk{args: args, rows: rows, currency: currency}:
+		case chunks <- feedChunk{args: args, rows: rows, currency: currency}:
 		case <-stop:
 			return false
 		}
@@ -466,7 +440,7 @@ func (db *DB) CreateSettlementImport(ctx context.Context, batch *posdesk.ImportB
 			boxes.box(posdesk.MaskText(s.Issuer)), boxes.box(string(s.Kind)), s.Amount.Minor(), s.Fee.Minor(), s.Net.Minor(), s.Time.Unix(),
 			boxes.box(dates.get(settle)), int64(s.Line)), currencyOf(s.Amount), nil
 	}
-	stored, dups, err := bulkImport(tx, settlementTable, batch.ID, func(chunks chan<- importChunk, stop <-chan struct{}) error {
+	stored, dups, err := bulkImport(tx, settlementTable, batch.ID, func(chunks chan<- feedChunk, stop <-chan struct{}) error {
 		return produceRows(ctx, lines, batch, len(settlementTable.columns), add, chunks, stop)
 	})
 	if err != nil {
@@ -513,7 +487,7 @@ func (db *DB) CreateBankImport(ctx context.Context, batch *posdesk.ImportBatch, 
 		return append(args, fp, b.Date.String(), posdesk.MaskText(b.Description), posdesk.MaskText(b.Counterparty),
 			b.Credit.Minor(), b.Debit.Minor(), b.Balance.Minor(), int64(b.Line)), cur, nil
 	}
-	stored, dups, err := bulkImport(tx, bankTable, batch.ID, func(chunks chan<- importChunk, stop <-chan struct{}) error {
+	stored, dups, err := bulkImport(tx, bankTable, batch.ID, func(chunks chan<- feedChunk, stop <-chan struct{}) error {
 		return produceRows(ctx, lines, batch, len(bankTable.columns), add, chunks, stop)
 	})
 	if err != nil {
