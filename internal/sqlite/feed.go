@@ -143,8 +143,8 @@ func (t feedTable) BestIndex(info *vtab.IndexInfo) error {
 }
 
 func (t feedTable) Open() (vtab.Cursor, error) { return feedCursor{t.f}, nil }
-func (feedTable) Disconnect() error             { return nil }
-func (feedTable) Destroy() error                { return nil }
+func (feedTable) Disconnect() error            { return nil }
+func (feedTable) Destroy() error               { return nil }
 
 // feedCursor reads the feed. A statement takes rows until it has taken limit of them or the
 // producer is done; the next statement goes on from there.
