@@ -42,12 +42,7 @@ func newGUIImports(db *sqlite.DB, dbPath string, now func() time.Time, loc *time
 
 // zone returns the shop's time zone.
 func (g *guiImports) zone(ctx context.Context) *time.Location {
-	if tz, err := g.db.Setting(ctx, "shop.timezone", ""); err == nil && tz != "" {
-		if loc, err := time.LoadLocation(tz); err == nil {
-			return loc
-		}
-	}
-	return g.loc
+	return shopLocation(ctx, g.db, g.loc)
 }
 
 // ImportProfiles implements ui.ImportMatcher: the built-in profiles, then the saved ones by name.

@@ -11,6 +11,7 @@ import (
 	"github.com/posdesk/posdesk/internal/i18n"
 	"github.com/posdesk/posdesk/internal/posdesk"
 	"github.com/posdesk/posdesk/internal/reconcile"
+	"github.com/posdesk/posdesk/internal/sqlite"
 )
 
 // The reconciliation commands: reconcile, and incident from-exception.
@@ -196,7 +197,7 @@ func runIncidentFromException(e *env, args []string) error {
 	if !ok {
 		return usagef("%q is not an exception number; numbers are whole numbers such as 7", args[0])
 	}
-	inc, err := e.DB.CreateIncidentFromException(e.Ctx, id, exceptionIncident(e.Ctx, e.Loc, e.Now))
+	inc, err := e.DB.CreateIncidentFromException(e.Ctx, id, exceptionIncident(e.Ctx, shopLocation(e.Ctx, e.DB, e.Loc), e.Now))
 	if err != nil {
 		return err
 	}
@@ -224,6 +225,17 @@ func exceptionIncident(ctx context.Context, loc *time.Location, now func() time.
 		}
 		return p.Incident, a, nil
 	}
+}
+
+// shopLocation returns the shop's time zone (setting shop.timezone), or fallback when none is
+// set or it is not a zone this PC knows.
+func shopLocation(ctx context.Context, db *sqlite.DB, fallback *time.Location) *time.Location {
+	if name, err := db.Setting(ctx, sqlite.ShopTimezoneSetting, ""); err == nil && name != "" {
+		if loc, err := time.LoadLocation(name); err == nil {
+			return loc
+		}
+	}
+	return fallback
 }
 
 // receiveRefundCredits records a receipt on every open follow-up the acquirer owes the shop
