@@ -16,8 +16,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/posdesk/posdesk/internal/attach"
-	"github.com/posdesk/posdesk/internal/i18n"
 	"github.com/posdesk/posdesk/internal/importer"
 	"github.com/posdesk/posdesk/internal/posdesk"
 	"github.com/posdesk/posdesk/internal/reconcile"
@@ -44,12 +42,7 @@ func newGUIImports(db *sqlite.DB, dbPath string, now func() time.Time, loc *time
 
 // zone returns the shop's time zone.
 func (g *guiImports) zone(ctx context.Context) *time.Location {
-	if tz, err := g.db.Setting(ctx, "shop.timezone", ""); err == nil && tz != "" {
-		if loc, err := time.LoadLocation(tz); err == nil {
-			return loc
-		}
-	}
-	return g.loc
+	return shopLocation(ctx, g.db, g.loc)
 }
 
 // ImportProfiles implements ui.ImportMatcher: the built-in profiles, then the saved ones by name.
@@ -321,109 +314,9 @@ func (g *guiImports) FindTransactionByID(ctx context.Context, id int64) (*posdes
 	return g.db.FindTransactionByID(ctx, id)
 }
 
-// exceptionIncidentKind is the kind of incident an exception of kind k becomes.
-func exceptionIncidentKind(k posdesk.ExceptionKind) posdesk.IncidentKind {
-	switch k {
-	case posdesk.ExcChargedButPOSFailed:
-		return posdesk.IncidentChargedButFailed
-	case posdesk.ExcApprovedNotSettled, posdesk.ExcBankCreditMismatch:
-		return posdesk.IncidentPostingFailure
-	case posdesk.ExcAmountMismatch:
-		return posdesk.IncidentWrongAmount
-	case posdesk.ExcSettledTwice:
-		return posdesk.IncidentDuplicateCharge
-	case posdesk.ExcRefundNotCredited:
-		return posdesk.IncidentCustomerRefund
-	}
-	return posdesk.IncidentOther
-}
-
-// CreateIncidentFromException implements ui.ImportMatcher: the incident gets the exception's
-// kind, amount, date and reason, links its ledger record, and has the statement lines concerned
-// attached as a text file; the exception then points at it.
+// CreateIncidentFromException implements ui.ImportMatcher: storage opens the incident, attaches
+// the statement lines and links the exception in one transaction, by the same rules as posdesk
+// incident from-exception.
 func (g *guiImports) CreateIncidentFromException(ctx context.Context, id int64) (*posdesk.Incident, error) {
-	x, err := g.db.FindExceptionByID(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	if x.IncidentID != 0 {
-		inc, err := g.db.FindIncidentByID(ctx, x.IncidentID)
-		if err != nil {
-			return nil, err
-		}
-		return nil, posdesk.Errorf(posdesk.ECONFLICT, "Incident %s was already opened from this exception.", inc.Number)
-	}
-	loc := g.zone(ctx)
-	inc := &posdesk.Incident{Kind: exceptionIncidentKind(x.Kind), Cause: posdesk.CauseUnknown, Status: posdesk.IncidentOpen, Story: x.Reason}
-	var lines []string
-	lines = append(lines, i18n.T("Reconciliation exception %[1]d: %[2]s", x.ID, x.Reason))
-	if x.TransactionID != 0 {
-		t, err := g.db.FindTransactionByID(ctx, x.TransactionID)
-		if err != nil {
-			return nil, err
-		}
-		inc.Transactions = []*posdesk.Transaction{{ID: t.ID}}
-		inc.Time, inc.Amount = t.Time, t.Amount
-		lines = append(lines, i18n.T("Ledger: %[1]s %[2]s terminal %[3]s trace %[4]s RRN %[5]s %[6]s", t.Time.In(loc).Format("2006-01-02 15:04:05"),
-			t.Amount.Display(), t.Terminal, t.Trace, t.RRN, i18n.T(t.Status.Title())))
-	}
-	for _, lid := range x.SettlementLineIDs {
-		ls, _, err := g.db.FindSettlementLines(ctx, posdesk.SettlementLineFilter{ID: &lid})
-		if err != nil {
-			return nil, err
-		}
-		for _, l := range ls {
-			if inc.Time.IsZero() {
-				inc.Time = l.Time
-			}
-			lines = append(lines, i18n.T("Settlement line %[1]d: %[2]s amount %[3]s fee %[4]s net %[5]s terminal %[6]s trace %[7]s RRN %[8]s, settled %[9]s",
-				l.Line, l.Time.In(loc).Format("2006-01-02 15:04:05"), l.Amount.Display(), l.Fee.Display(), l.Net.Display(), l.TerminalID, l.Trace, l.RRN, l.SettleDate.String()))
-		}
-	}
-	for _, bid := range x.BankLineIDs {
-		ls, _, err := g.db.FindBankLines(ctx, posdesk.BankLineFilter{ID: &bid})
-		if err != nil {
-			return nil, err
-		}
-		for _, l := range ls {
-			lines = append(lines, i18n.T("Bank line %[1]d: %[2]s %[3]s credit %[4]s debit %[5]s", l.Line, l.Date.String(), l.Description, l.Credit.Display(), l.Debit.Display()))
-		}
-	}
-	if inc.Time.IsZero() && !x.Date.IsZero() {
-		inc.Time = time.Date(x.Date.Year, x.Date.Month, x.Date.Day, 12, 0, 0, 0, loc)
-	}
-	if inc.Time.IsZero() {
-		inc.Time = g.now()
-	}
-	// The amount in question: what is missing or too much, else the transaction's.
-	abs := func(m posdesk.Money) posdesk.Money {
-		if m.IsNegative() {
-			return m.Neg()
-		}
-		return m
-	}
-	switch diff := abs(x.Expected.Sub(x.Actual)); {
-	case (x.Kind == posdesk.ExcAmountMismatch || x.Kind == posdesk.ExcBankCreditMismatch) && !diff.IsZero():
-		inc.Amount = diff
-	case inc.Amount.IsZero() && !x.Actual.IsZero():
-		inc.Amount = abs(x.Actual)
-	case inc.Amount.IsZero():
-		inc.Amount = abs(x.Expected)
-	}
-	if err := g.db.CreateIncident(ctx, inc); err != nil {
-		return nil, err
-	}
-	text := strings.Join(lines, "\n") + "\n"
-	a, err := attach.Intake(fmt.Sprintf("exception-%d.txt", x.ID), strings.NewReader(text), attach.Options{Kind: posdesk.AttachmentStatement,
-		Caption: i18n.T("Statement lines of the reconciliation exception"), By: posdesk.ActorName(ctx), Now: g.now})
-	if err == nil {
-		err = g.db.AddAttachment(ctx, inc.ID, a)
-	}
-	if err != nil {
-		return inc, err
-	}
-	if err := g.db.LinkExceptionIncident(ctx, x.ID, inc.ID); err != nil {
-		return inc, err
-	}
-	return inc, nil
+	return g.db.CreateIncidentFromException(ctx, id, exceptionIncident(ctx, g.zone(ctx), g.now))
 }

@@ -206,6 +206,20 @@ type Exception struct {
 // Open reports whether the exception still stands and no incident was opened from it.
 func (e *Exception) Open() bool { return e.ResolvedAt.IsZero() && e.IncidentID == 0 }
 
+// ExceptionRecords are the stored records an exception concerns, read with it: what an incident
+// opened from the exception links and attaches.
+type ExceptionRecords struct {
+	Transaction     *Transaction      // the ledger record (Exception.TransactionID), nil when none
+	SettlementLines []*SettlementLine // those of SettlementLineIDs still counted (batch not undone)
+	BankLines       []*BankLine       // those of BankLineIDs still counted
+	Files           map[int64]string  // import batch ID -> file name, for the lines' batches
+}
+
+// ExceptionIncidentFunc turns an exception and its records into the incident to log and the
+// attachment to add to it (nil for none). It must not write anything: storage calls it inside
+// the write transaction that stores its result.
+type ExceptionIncidentFunc func(x *Exception, r *ExceptionRecords) (*Incident, *Attachment, error)
+
 // MatchScore bounds: a score of MatchScoreExact comes from an exact key, scores from
 // MatchScoreAuto up need no confirmation, anything lower waits for a person.
 const (
@@ -326,4 +340,12 @@ type ReconcileService interface {
 	FindExceptionByID(ctx context.Context, id int64) (*Exception, error)
 	// FindExceptions returns the matching exceptions, by queue then date, and the total count.
 	FindExceptions(ctx context.Context, filter ExceptionFilter) ([]*Exception, int, error)
+	// CreateIncidentFromException opens an incident from exception id in one step: it reads the
+	// exception and its records, gives them to build, logs the incident build returns (creating
+	// or linking its ledger records, as CreateIncident does), adds the attachment and points the
+	// exception at the incident, all in one database transaction, so nothing is stored unless all
+	// of it is. ECONFLICT (naming the incident) when the exception already became an incident,
+	// ENOTFOUND when it does not exist. The incident may link no ledger record only when the
+	// exception is a whole day's bank credit (ExcBankCreditMismatch).
+	CreateIncidentFromException(ctx context.Context, id int64, build ExceptionIncidentFunc) (*Incident, error)
 }
