@@ -2,12 +2,9 @@ package main
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
-	"iter"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -145,8 +142,8 @@ func (c *ctxReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// Import implements ui.ImportMatcher: the file's SHA-256 first (a tenth of the progress), then
-// its rows, stored as one batch.
+// Import implements ui.ImportMatcher: the file's rows, stored as one batch; progress follows
+// the bytes read.
 func (g *guiImports) Import(ctx context.Context, req ui.ImportRequest, progress func(done, total int)) (*posdesk.ImportBatch, error) {
 	if progress == nil {
 		progress = func(int, int) {}
@@ -161,24 +158,13 @@ func (g *guiImports) Import(ctx context.Context, req ui.ImportRequest, progress 
 	defer f.Close()
 	const scale = 1000
 	total := max(size, 1)
-	h := sha256.New()
-	if _, err := io.Copy(h, &ctxReader{ctx: ctx, r: f}); err != nil {
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		return nil, fmt.Errorf("hash import: %w", err)
-	}
-	progress(scale/10, scale)
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return nil, fmt.Errorf("rewind import: %w", err)
-	}
 	cr := &ctxReader{ctx: ctx, r: f}
 	rd, err := importer.NewReader(cr, importer.Options{Kind: req.Kind, Profile: req.Profile, FileName: req.File, Location: g.zone(ctx)})
 	if err != nil {
 		return nil, err
 	}
 	m := rd.Mapping()
-	batch := &posdesk.ImportBatch{FileName: filepath.Base(req.File), FileSHA256: hex.EncodeToString(h.Sum(nil)), Profile: m.Profile}
+	batch := &posdesk.ImportBatch{FileName: filepath.Base(req.File), Profile: m.Profile}
 	if req.Profile != nil {
 		batch.Profile = req.Profile.Name
 	}
@@ -186,16 +172,16 @@ func (g *guiImports) Import(ctx context.Context, req ui.ImportRequest, progress 
 	report := func() {
 		rows++
 		if rows%2000 == 0 {
-			progress(scale/10+int(cr.read.Load()*scale*9/10/total), scale)
+			progress(int(cr.read.Load()*scale/total), scale)
 		}
 	}
 	switch m.Kind {
 	case posdesk.ImportSettlement:
-		err = g.db.CreateSettlementImport(ctx, batch, counted(rd, batch, rd.SettlementLines(), report))
+		err = g.db.CreateSettlementImport(ctx, batch, importer.WithBatch(rd, batch, rd.SettlementLines(), report))
 	case posdesk.ImportBank:
-		err = g.db.CreateBankImport(ctx, batch, counted(rd, batch, rd.BankLines(), report))
+		err = g.db.CreateBankImport(ctx, batch, importer.WithBatch(rd, batch, rd.BankLines(), report))
 	case posdesk.ImportPOS:
-		err = g.db.CreatePOSImport(ctx, batch, counted(rd, batch, rd.POSLines(), report))
+		err = g.db.CreatePOSImport(ctx, batch, importer.WithBatch(rd, batch, rd.POSLines(), report))
 	default:
 		return nil, posdesk.Invalid("kind", "Import kind %q is not known; use pos, settlement or bank.", string(m.Kind))
 	}
@@ -207,20 +193,6 @@ func (g *guiImports) Import(ctx context.Context, req ui.ImportRequest, progress 
 	}
 	progress(scale, scale)
 	return batch, nil
-}
-
-// counted passes seq through, calling each after every row, and records the reader's skipped
-// rows on b at the end.
-func counted[T any](rd *importer.Reader, b *posdesk.ImportBatch, seq iter.Seq2[T, error], each func()) iter.Seq2[T, error] {
-	return func(yield func(T, error) bool) {
-		for v, err := range seq {
-			each()
-			if !yield(v, err) {
-				return
-			}
-		}
-		b.Skipped = rd.Stats().Skipped()
-	}
 }
 
 // FindImportBatches implements ui.ImportMatcher.

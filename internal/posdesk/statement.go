@@ -110,14 +110,24 @@ func (b *ImportBatch) Undone() bool { return !b.UndoneAt.IsZero() }
 
 // Validate returns an EINVALID error when the batch cannot be stored.
 func (b *ImportBatch) Validate() error {
+	if err := b.ValidateStart(); err != nil {
+		return err
+	}
+	if len(b.FileSHA256) != 64 {
+		return Invalid("file", "The import of %s has no file checksum.", b.FileName)
+	}
+	return nil
+}
+
+// ValidateStart checks what an import needs before its file is read: the kind and the file
+// name. The file's checksum, which Validate also checks, may be known only once the file has
+// been read (the importer hashes it as it goes).
+func (b *ImportBatch) ValidateStart() error {
 	if !b.Kind.Valid() {
 		return Invalid("kind", "Import kind %q is not known; use pos, settlement or bank.", string(b.Kind))
 	}
 	if b.FileName == "" {
 		return Invalid("file", "The import has no file name.")
-	}
-	if len(b.FileSHA256) != 64 {
-		return Invalid("file", "The import of %s has no file checksum.", b.FileName)
 	}
 	return nil
 }
@@ -272,8 +282,8 @@ type BankLineFilter struct {
 // transaction: rows whose fingerprint is already stored (in a batch that was not undone) count as
 // duplicates and are not stored again. A posdesk.RowError from lines counts the row as refused and
 // keeps it in batch.Errors; any other error refuses the whole file and stores nothing. The counts
-// New, Duplicate and Refused are filled in; Skipped is read from batch once lines is exhausted,
-// so the sequence may set it last.
+// New, Duplicate and Refused are filled in; Skipped and FileSHA256 are read from batch once lines
+// is exhausted, so the sequence may set them last (importer.WithBatch does).
 type ImportService interface {
 	// CreateSettlementImport stores a settlement statement's lines.
 	CreateSettlementImport(ctx context.Context, batch *ImportBatch, lines iter.Seq2[*SettlementLine, error]) error

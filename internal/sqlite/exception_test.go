@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/posdesk/posdesk/internal/attach"
+	"github.com/posdesk/posdesk/internal/importer"
 	"github.com/posdesk/posdesk/internal/posdesk"
 	"github.com/posdesk/posdesk/internal/reconcile"
 	"github.com/posdesk/posdesk/internal/sqlite"
@@ -21,13 +22,13 @@ func MustReconciledDB(tb testing.TB) *sqlite.DB {
 	db := MustOpenDB(tb)
 	ctx := Owner()
 	rd, pb := openSample(tb, "pos_export_en.csv")
-	if err := db.CreatePOSImport(ctx, pb, rd.POSLines()); err != nil {
+	if err := db.CreatePOSImport(ctx, pb, importer.WithBatch(rd, pb, rd.POSLines(), nil)); err != nil {
 		tb.Fatal(err)
 	}
 	importSettlement(tb, db, "settlement_gbk.csv")
 	rd, bb := openSample(tb, "bank_statement.csv")
 	bb.FileSHA256 = strings.Repeat("0", 63) + "2"
-	if err := db.CreateBankImport(ctx, bb, rd.BankLines()); err != nil {
+	if err := db.CreateBankImport(ctx, bb, importer.WithBatch(rd, bb, rd.BankLines(), nil)); err != nil {
 		tb.Fatal(err)
 	}
 	now := time.Date(2026, 9, 20, 9, 0, 0, 0, shopZone)
@@ -296,7 +297,7 @@ func TestCreateIncidentFromBankCreditException(t *testing.T) {
 	db := MustOpenDB(t)
 	ctx := Owner()
 	rd, bb := openSample(t, "bank_statement.csv")
-	if err := db.CreateBankImport(ctx, bb, rd.BankLines()); err != nil {
+	if err := db.CreateBankImport(ctx, bb, importer.WithBatch(rd, bb, rd.BankLines(), nil)); err != nil {
 		t.Fatal(err)
 	}
 	bank, _, err := db.FindBankLines(ctx, posdesk.BankLineFilter{})

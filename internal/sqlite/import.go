@@ -88,7 +88,7 @@ func (db *DB) startImport(ctx context.Context, batch *posdesk.ImportBatch, kind 
 	batch.Kind = kind
 	batch.FileName = posdesk.MaskText(strings.TrimSpace(batch.FileName))
 	batch.FileSHA256 = strings.ToLower(strings.TrimSpace(batch.FileSHA256))
-	if err := batch.Validate(); err != nil {
+	if err := batch.ValidateStart(); err != nil {
 		return nil, err
 	}
 	tx, err := db.begin(ctx)
@@ -123,8 +123,14 @@ func finishImport(tx *Tx, batch *posdesk.ImportBatch, table string, extra map[st
 			return dbError(err)
 		}
 	}
-	_, err := tx.ExecContext(tx.ctx, `UPDATE import_batches SET new_rows = ?, duplicate_rows = ?, skipped_rows = ?, refused_rows = ?, errors = ?,
-		first_row_id = ?, last_row_id = ? WHERE id = ?`, batch.New, batch.Duplicate, batch.Skipped, batch.Refused, encodeRowErrors(batch.Errors), first, last, batch.ID)
+	// The file's checksum may have been set while its lines were read (importer.WithBatch).
+	batch.FileSHA256 = strings.ToLower(strings.TrimSpace(batch.FileSHA256))
+	if err := batch.Validate(); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(tx.ctx, `UPDATE import_batches SET file_sha256 = ?, new_rows = ?, duplicate_rows = ?, skipped_rows = ?, refused_rows = ?,
+		errors = ?, first_row_id = ?, last_row_id = ? WHERE id = ?`, batch.FileSHA256, batch.New, batch.Duplicate, batch.Skipped, batch.Refused,
+		encodeRowErrors(batch.Errors), first, last, batch.ID)
 	if err != nil {
 		return dbError(err)
 	}
