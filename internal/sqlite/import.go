@@ -110,16 +110,18 @@ func (db *DB) startImport(ctx context.Context, batch *posdesk.ImportBatch, kind 
 	return tx, nil
 }
 
-// finishImport stores the batch's counts, writes the audit entry and commits.
-func finishImport(tx *Tx, batch *posdesk.ImportBatch, table string, extra map[string]any) error {
+// finishImport stores the batch's counts, writes the audit entry and commits. The batch's rows
+// in table are those with ids above after, the highest id before the batch.
+func finishImport(tx *Tx, batch *posdesk.ImportBatch, table string, after int64, extra map[string]any) error {
 	var first, last int64
 	if table != "" && batch.New > 0 {
 		col := "id"
 		if table == "pos_import_rows" {
 			col = "transaction_id"
 		}
-		// The batch's rows were written last, in one go: they hold the highest ids.
-		if err := tx.QueryRowContext(tx.ctx, `SELECT min(`+col+`), max(`+col+`) FROM (SELECT `+col+` FROM `+table+` ORDER BY `+col+` DESC LIMIT ?)`, batch.New).Scan(&first, &last); err != nil {
+		// The batch's rows were written last, in one go: they hold the highest ids. Two
+		// single min/max queries are index seeks; one query with both reads the whole range.
+		if err := tx.QueryRowContext(tx.ctx, `SELECT (SELECT min(`+col+`) FROM `+table+` WHERE `+col+` > ?), (SELECT max(`+col+`) FROM `+table+`)`, after).Scan(&first, &last); err != nil {
 			return dbError(err)
 		}
 	}
@@ -225,22 +227,21 @@ const bulkDropIndexesAfter = 20000
 // bulkImport writes the rows produce sends into table t inside tx, through a feed (one INSERT …
 // SELECT per segment), with the producer (reading and parsing the file) on its own goroutine.
 // produce must stop and return when stop is closed. It returns how many rows were stored and
-// how many were duplicates.
-func bulkImport(tx *Tx, t bulkTable, batchID int64, produce func(chunks chan<- feedChunk, stop <-chan struct{}) error) (stored, dups int, err error) {
+// how many were duplicates, and the table's highest id before them.
+func bulkImport(tx *Tx, t bulkTable, batchID int64, produce func(chunks chan<- feedChunk, stop <-chan struct{}) error) (stored, dups int, existing int64, err error) {
 	ctx := tx.ctx
-	var existing int64
 	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM `+t.name).Scan(&existing); err != nil {
-		return 0, 0, dbError(err)
+		return 0, 0, 0, dbError(err)
 	}
 	// A bigger page cache (64 MiB) keeps the index's hot pages in memory while it grows and
 	// while it is rebuilt; the connection gets its own size back afterwards (on the
 	// transaction's connection: the writer pool has only that one).
 	var cacheSize int64
 	if err := tx.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&cacheSize); err != nil {
-		return 0, 0, dbError(err)
+		return 0, 0, 0, dbError(err)
 	}
 	if _, err := tx.ExecContext(ctx, `PRAGMA cache_size = -65536`); err != nil {
-		return 0, 0, dbError(err)
+		return 0, 0, 0, dbError(err)
 	}
 	defer tx.ExecContext(context.WithoutCancel(ctx), `PRAGMA cache_size = `+strconv.FormatInt(cacheSize, 10))
 	chunks := make(chan feedChunk, 8)
@@ -257,18 +258,18 @@ func bulkImport(tx *Tx, t bulkTable, batchID int64, produce func(chunks chan<- f
 	}()
 	f, err := tx.openFeed(t.columns, chunks)
 	if err != nil {
-		return 0, 0, dbError(err)
+		return 0, 0, 0, dbError(err)
 	}
 	defer f.close(tx)
 	if f.exhausted() {
 		if f.err != nil {
-			return 0, 0, dbError(f.err)
+			return 0, 0, 0, dbError(f.err)
 		}
-		return 0, 0, prodErr
+		return 0, 0, 0, prodErr
 	}
 	currency := f.cur.currency
 	if _, ok := posdesk.MinorUnits(currency); !ok {
-		return 0, 0, posdesk.Invalid("currency", "Currency %q is not a known ISO 4217 code (for example CNY, HKD, USD).", currency)
+		return 0, 0, 0, posdesk.Invalid("currency", "Currency %q is not a known ISO 4217 code (for example CNY, HKD, USD).", currency)
 	}
 	insert := t.insertSQL(f, batchID, currency)
 	var dropped []string
@@ -280,25 +281,25 @@ func bulkImport(tx *Tx, t bulkTable, batchID int64, produce func(chunks chan<- f
 			if f.err != nil {
 				err = f.err
 			}
-			return 0, 0, dbError(err)
+			return 0, 0, 0, dbError(err)
 		}
 		n, _ := res.RowsAffected()
 		stored += int(n)
 		if dropped == nil && f.taken >= bulkDropIndexesAfter && int64(f.taken) >= existing {
 			if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM `+t.name).Scan(&lastBeforeDrop); err != nil {
-				return 0, 0, dbError(err)
+				return 0, 0, 0, dbError(err)
 			}
 			if dropped, err = dropTableIndexes(tx, t.name); err != nil {
-				return 0, 0, dbError(err)
+				return 0, 0, 0, dbError(err)
 			}
 			segment = math.MaxInt
 		}
 	}
 	if f.err != nil {
-		return 0, 0, dbError(f.err)
+		return 0, 0, 0, dbError(f.err)
 	}
 	if prodErr != nil {
-		return 0, 0, prodErr
+		return 0, 0, 0, prodErr
 	}
 	dups = f.taken - stored
 	if dropped != nil {
@@ -307,23 +308,23 @@ func bulkImport(tx *Tx, t bulkTable, batchID int64, produce func(chunks chan<- f
 		// never committed, so removing them here deletes nothing anyone saw.
 		var earlier bool
 		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM `+t.name+` WHERE id <= ? AND active = 1)`, existing).Scan(&earlier); err != nil {
-			return 0, 0, dbError(err)
+			return 0, 0, 0, dbError(err)
 		}
 		if earlier {
 			res, err := tx.ExecContext(ctx, `DELETE FROM `+t.name+` WHERE id > ? AND fingerprint IN
 				(SELECT fingerprint FROM `+t.name+` WHERE id <= ? AND active = 1)`, lastBeforeDrop, existing)
 			if err != nil {
-				return 0, 0, dbError(err)
+				return 0, 0, 0, dbError(err)
 			}
 			n, _ := res.RowsAffected()
 			stored -= int(n)
 			dups += int(n)
 		}
 		if err := rebuildIndexes(tx, dropped); err != nil {
-			return 0, 0, err
+			return 0, 0, 0, err
 		}
 	}
-	return stored, dups, nil
+	return stored, dups, existing, nil
 }
 
 // rebuildIndexes runs the CREATE INDEX statements creates inside tx. SQLite builds an index
@@ -473,14 +474,14 @@ func (db *DB) CreateSettlementImport(ctx context.Context, batch *posdesk.ImportB
 			boxes.box(posdesk.MaskText(s.Issuer)), boxes.box(string(s.Kind)), s.Amount.Minor(), s.Fee.Minor(), s.Net.Minor(), s.Time.Unix(),
 			boxes.box(dates.get(settle)), int64(s.Line)), currencyOf(s.Amount), nil
 	}
-	stored, dups, err := bulkImport(tx, settlementTable, batch.ID, func(chunks chan<- feedChunk, stop <-chan struct{}) error {
+	stored, dups, after, err := bulkImport(tx, settlementTable, batch.ID, func(chunks chan<- feedChunk, stop <-chan struct{}) error {
 		return produceRows(ctx, lines, batch, len(settlementTable.columns), add, chunks, stop)
 	})
 	if err != nil {
 		return err
 	}
 	batch.New, batch.Duplicate = stored, dups
-	return finishImport(tx, batch, "settlement_lines", nil)
+	return finishImport(tx, batch, "settlement_lines", after, nil)
 }
 
 // merchantID keeps a 15-digit merchant ID (商户号) as it is, even when its digits happen to pass
@@ -520,14 +521,14 @@ func (db *DB) CreateBankImport(ctx context.Context, batch *posdesk.ImportBatch, 
 		return append(args, fp, b.Date.String(), posdesk.MaskText(b.Description), posdesk.MaskText(b.Counterparty),
 			b.Credit.Minor(), b.Debit.Minor(), b.Balance.Minor(), int64(b.Line)), cur, nil
 	}
-	stored, dups, err := bulkImport(tx, bankTable, batch.ID, func(chunks chan<- feedChunk, stop <-chan struct{}) error {
+	stored, dups, after, err := bulkImport(tx, bankTable, batch.ID, func(chunks chan<- feedChunk, stop <-chan struct{}) error {
 		return produceRows(ctx, lines, batch, len(bankTable.columns), add, chunks, stop)
 	})
 	if err != nil {
 		return err
 	}
 	batch.New, batch.Duplicate = stored, dups
-	return finishImport(tx, batch, "bank_lines", nil)
+	return finishImport(tx, batch, "bank_lines", after, nil)
 }
 
 // posChunk is how many POS rows are checked for duplicates and stored at a time.
@@ -640,7 +641,7 @@ func (db *DB) CreatePOSImport(ctx context.Context, batch *posdesk.ImportBatch, l
 	if batch.New > 0 {
 		extra["first_transaction_id"], extra["last_transaction_id"] = first, next-1
 	}
-	return finishImport(tx, batch, "pos_import_rows", extra)
+	return finishImport(tx, batch, "pos_import_rows", first-1, extra)
 }
 
 const batchColumns = `id, kind, file_name, file_sha256, profile, imported_at, imported_by, new_rows, duplicate_rows,
