@@ -84,7 +84,7 @@ type Reader struct {
 	kinds       map[string]posdesk.TxKind   // kind cells already parsed ("" when unknown)
 	statuses    map[string]posdesk.TxStatus // status cells already parsed
 
-	ahead    *readAhead // reads and splits lines on another goroutine while rows are parsed
+	ahead *readAhead // reads and splits lines on another goroutine while rows are parsed
 
 	seen     occurrences
 	seed     maphash.Seed
