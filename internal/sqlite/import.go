@@ -184,17 +184,32 @@ func (c dateCache) get(d posdesk.Date) string {
 }
 
 // boxer reuses the interface values of cells that repeat (merchant, terminal, batch, kind,
-// dates), so a million rows do not box a million copies of the same few strings.
-type boxer map[string]any
+// dates), so a million rows do not box a million copies of the same few strings. Each column
+// remembers its last value, which the next row usually repeats, before asking the map.
+type boxer struct {
+	last [8]struct {
+		s string
+		v any
+	}
+	m map[string]any
+}
 
-func (b boxer) box(s string) any {
-	if v, ok := b[s]; ok {
-		return v
+func (b *boxer) box(col int, s string) any {
+	l := &b.last[col]
+	if l.v != nil && l.s == s {
+		return l.v
 	}
-	var v any = s
-	if len(b) < 4096 {
-		b[s] = v
+	v, ok := b.m[s]
+	if !ok {
+		v = s
+		if b.m == nil {
+			b.m = map[string]any{}
+		}
+		if len(b.m) < 4096 {
+			b.m[s] = v
+		}
 	}
+	l.s, l.v = s, v
 	return v
 }
 
@@ -450,7 +465,7 @@ func (db *DB) CreateSettlementImport(ctx context.Context, batch *posdesk.ImportB
 		return err
 	}
 	defer tx.Rollback()
-	dates, boxes := dateCache{}, boxer{}
+	dates, boxes := dateCache{}, &boxer{}
 	add := func(args []any, fp []byte, s *posdesk.SettlementLine) ([]any, string, error) {
 		if err := fingerprintBytes(fp, s.Fingerprint, s.Line); err != nil {
 			return args, "", err
@@ -469,10 +484,10 @@ func (db *DB) CreateSettlementImport(ctx context.Context, batch *posdesk.ImportB
 		if err != nil {
 			card = posdesk.MaskText(s.Card)
 		}
-		return append(args, fp, boxes.box(merchantID(s.MerchantID)), boxes.box(posdesk.MaskText(s.TerminalID)), boxes.box(posdesk.MaskText(s.Batch)),
-			posdesk.MaskText(s.Trace), posdesk.MaskText(s.RRN), posdesk.MaskText(s.AuthCode), card, boxes.box(posdesk.MaskText(s.CardType)),
-			boxes.box(posdesk.MaskText(s.Issuer)), boxes.box(string(s.Kind)), s.Amount.Minor(), s.Fee.Minor(), s.Net.Minor(), s.Time.Unix(),
-			boxes.box(dates.get(settle)), int64(s.Line)), currencyOf(s.Amount), nil
+		return append(args, fp, boxes.box(0, merchantID(s.MerchantID)), boxes.box(1, posdesk.MaskText(s.TerminalID)), boxes.box(2, posdesk.MaskText(s.Batch)),
+			posdesk.MaskText(s.Trace), posdesk.MaskText(s.RRN), posdesk.MaskText(s.AuthCode), card, boxes.box(3, posdesk.MaskText(s.CardType)),
+			boxes.box(4, posdesk.MaskText(s.Issuer)), boxes.box(5, string(s.Kind)), s.Amount.Minor(), s.Fee.Minor(), s.Net.Minor(), s.Time.Unix(),
+			boxes.box(6, dates.get(settle)), int64(s.Line)), currencyOf(s.Amount), nil
 	}
 	stored, dups, after, err := bulkImport(tx, settlementTable, batch.ID, func(chunks chan<- feedChunk, stop <-chan struct{}) error {
 		return produceRows(ctx, lines, batch, len(settlementTable.columns), add, chunks, stop)
