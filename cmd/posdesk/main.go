@@ -88,7 +88,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	cmd, rest := lookup(args)
 	if cmd == nil {
-		fmt.Fprintln(stderr, i18n.T("posdesk: unknown command %q; run posdesk help for the list.", strings.Join(args[:min(2, len(args))], " ")))
+		fmt.Fprintln(stderr, unknownCommand(args))
 		return 2
 	}
 	fs := flag.NewFlagSet("posdesk "+cmd.Name, flag.ContinueOnError)
@@ -166,6 +166,89 @@ func lookup(args []string) (*command, []string) {
 		return c, args[1:]
 	}
 	return nil, nil
+}
+
+// unknownCommand returns the message for args that start with no command's name. It quotes only
+// the words meant as the command: the first, and the second when it is not a flag and either the
+// first starts nested commands ("incident shw") or the two words are nearer a nested command
+// than the first alone ("incdent show"). A group name alone lists its sub-commands; a near miss
+// (within two letters) gets the command meant.
+func unknownCommand(args []string) string {
+	first, second := args[0], ""
+	if len(args) > 1 && !strings.HasPrefix(args[1], "-") {
+		second = args[1]
+	}
+	name := first
+	near, d := closestCommand(first)
+	if subs := subCommands(first); len(subs) > 0 {
+		if second == "" {
+			return i18n.T("posdesk %[1]s needs one more word: %[2]s. Run posdesk help for the list.", first, strings.Join(subs, ", "))
+		}
+		name = first + " " + second
+		near, _ = closestCommand(name)
+	} else if second != "" {
+		if n2, d2 := closestCommand(first + " " + second); n2 != "" && (near == "" || d2 < d) {
+			name, near = first+" "+second, n2
+		}
+	}
+	if near != "" {
+		return i18n.T("posdesk: unknown command %[1]q. Did you mean posdesk %[2]s? Run posdesk help for the list.", name, near)
+	}
+	return i18n.T("posdesk: unknown command %q; run posdesk help for the list.", name)
+}
+
+// subCommands returns the nested commands under group ("incident" gives "incident add",
+// "incident show"...), sorted.
+func subCommands(group string) []string {
+	var out []string
+	for n := range commands {
+		if strings.HasPrefix(n, group+" ") {
+			out = append(out, n)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// closestCommand returns the command name nearest to name and its distance when it is at most
+// two letters away (and name is longer than that, so "ab" suggests nothing), or "". Case is
+// ignored; ties go to the first in alphabetical order.
+func closestCommand(name string) (string, int) {
+	name = strings.ToLower(name)
+	best, bestD := "", 3
+	for n := range commands {
+		d := levenshtein(name, n)
+		if d < bestD || d == bestD && n < best {
+			best, bestD = n, d
+		}
+	}
+	if best == "" || bestD >= len([]rune(name)) {
+		return "", 0
+	}
+	return best, bestD
+}
+
+// levenshtein returns the edit distance between a and b in runes: the fewest insertions,
+// deletions and substitutions that turn one into the other.
+func levenshtein(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
 }
 
 // interleave lets flags follow positional arguments (posdesk attach 7 slip.jpg --caption x) by

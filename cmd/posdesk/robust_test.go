@@ -1,0 +1,81 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
+
+// cliIn runs one posdesk invocation in this process with the terminal language lang ("C" for
+// English, "zh_CN.UTF-8" for Chinese), as a shop's PC sets it, and returns the exit code,
+// stdout and stderr.
+func cliIn(t *testing.T, lang string, args ...string) (int, string, string) {
+	t.Helper()
+	for _, k := range []string{"LANGUAGE", "LC_ALL", "LC_MESSAGES"} {
+		t.Setenv(k, "")
+	}
+	t.Setenv("LANG", lang)
+	var out, errb bytes.Buffer
+	code := run(args, strings.NewReader(""), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestUnknownCommand(t *testing.T) {
+	tests := []struct {
+		args []string
+		want []string // parts of the message, in order
+		not  []string // what it must not say
+	}{
+		{[]string{"frobnicate", "--db", "x.db"}, []string{`unknown command "frobnicate";`, "posdesk help"}, []string{"--db", "Did you mean"}},
+		{[]string{"frobnicate", "please", "--db", "x.db"}, []string{`unknown command "frobnicate";`}, []string{"please", "--db"}},
+		{[]string{"transactoins", "--json"}, []string{`unknown command "transactoins".`, "Did you mean posdesk transactions?", "posdesk help"}, []string{"--json"}},
+		{[]string{"Backup", "b.db"}, []string{`unknown command "Backup".`, "Did you mean posdesk backup?"}, []string{"b.db"}},
+		{[]string{"incident", "shw", "7"}, []string{`unknown command "incident shw".`, "Did you mean posdesk incident show?"}, []string{"7"}},
+		{[]string{"incdent", "show", "7"}, []string{`unknown command "incdent show".`, "Did you mean posdesk incident show?"}, []string{"7"}},
+		{[]string{"incident", "frob"}, []string{`unknown command "incident frob";`}, []string{"Did you mean"}},
+		{[]string{"staff", "--db", "x.db"}, []string{"posdesk staff needs one more word:", "staff add, staff disable", "posdesk help"}, []string{"--db"}},
+		{[]string{"xy"}, []string{`unknown command "xy";`}, []string{"Did you mean"}},
+	}
+	for _, tt := range tests {
+		code, _, stderr := cliIn(t, "C", tt.args...)
+		if code != 2 {
+			t.Errorf("posdesk %s: exit %d, want 2", strings.Join(tt.args, " "), code)
+		}
+		rest := stderr
+		for _, w := range tt.want {
+			i := strings.Index(rest, w)
+			if i < 0 {
+				t.Errorf("posdesk %s: %q does not say %q (in this order)", strings.Join(tt.args, " "), stderr, w)
+				break
+			}
+			rest = rest[i+len(w):]
+		}
+		for _, n := range tt.not {
+			if strings.Contains(stderr, n) {
+				t.Errorf("posdesk %s: %q says %q", strings.Join(tt.args, " "), stderr, n)
+			}
+		}
+	}
+	_, _, zh := cliIn(t, "zh_CN.UTF-8", "transactoins", "--db", "x.db")
+	if !strings.Contains(zh, "未知命令 \"transactoins\"") || !strings.Contains(zh, "posdesk transactions") || strings.Contains(zh, "--db") {
+		t.Errorf("Chinese: %q", zh)
+	}
+}
+
+func TestLevenshtein(t *testing.T) {
+	tests := []struct {
+		a, b string
+		want int
+	}{
+		{"", "", 0}, {"", "abc", 3}, {"backup", "backup", 0}, {"bakup", "backup", 1},
+		{"transactoins", "transactions", 2}, {"kitten", "sitting", 3}, {"对账", "对帐", 1},
+	}
+	for _, tt := range tests {
+		if got := levenshtein(tt.a, tt.b); got != tt.want {
+			t.Errorf("levenshtein(%q, %q) = %d, want %d", tt.a, tt.b, got, tt.want)
+		}
+		if got := levenshtein(tt.b, tt.a); got != tt.want {
+			t.Errorf("levenshtein(%q, %q) = %d, want %d", tt.b, tt.a, got, tt.want)
+		}
+	}
+}
