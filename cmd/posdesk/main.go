@@ -15,6 +15,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -100,6 +101,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if cmd.Flags != nil {
 		cmd.Flags(fs)
 	}
+	fs.VisitAll(func(f *flag.Flag) {
+		if b, ok := f.Value.(boolValue); ok && b.IsBoolFlag() {
+			f.Value = &yesNo{b}
+		}
+	})
 	if err := fs.Parse(interleave(fs, rest)); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			printCommandHelp(stdout, cmd, fs)
@@ -401,7 +407,17 @@ func flagError(cmd string, err error) string {
 		return i18n.T("posdesk %[1]s: there is no flag %[2]s; run posdesk %[1]s --help to see the flags.", cmd, strings.TrimPrefix(msg, "flag provided but not defined: "))
 	case strings.HasPrefix(msg, "flag needs an argument: "):
 		return i18n.T("posdesk %[1]s: flag %[2]s needs a value, for example %[2]s VALUE.", cmd, strings.TrimPrefix(msg, "flag needs an argument: "))
-	case strings.HasPrefix(msg, "invalid value "), strings.HasPrefix(msg, "invalid boolean value "):
+	case strings.HasPrefix(msg, "invalid boolean value "):
+		// invalid boolean value "maybe" for -json: parse error
+		rest := strings.TrimPrefix(msg, "invalid boolean value ")
+		value, err := strconv.QuotedPrefix(rest)
+		if err != nil {
+			break
+		}
+		name, _, _ := strings.Cut(strings.TrimPrefix(rest[len(value):], " for -"), ":")
+		value, _ = strconv.Unquote(value)
+		return i18n.T("posdesk %[1]s: the option --%[2]s takes yes or no (true or false); %[3]q is not one of them.", cmd, name, value)
+	case strings.HasPrefix(msg, "invalid value "):
 		// invalid value "x" for flag -n: parse error
 		name := msg
 		if i := strings.Index(msg, " for flag "); i >= 0 {
@@ -414,3 +430,35 @@ func flagError(cmd string, err error) string {
 	}
 	return i18n.T("posdesk %s: %s", cmd, msg)
 }
+
+// boolValue is a flag value that needs no argument (flag.Bool's).
+type boolValue interface {
+	flag.Value
+	IsBoolFlag() bool
+}
+
+// yesNo is a yes/no flag that also takes yes, no, y, n, on and off (any case) besides the
+// flag package's true, false, 1 and 0, so --json=yes means what it says.
+type yesNo struct{ boolValue }
+
+// Set implements flag.Value.
+func (v *yesNo) Set(s string) error {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "yes", "y", "on":
+		s = "true"
+	case "no", "n", "off":
+		s = "false"
+	}
+	return v.boolValue.Set(s)
+}
+
+// String implements flag.Value; the flag package calls it on a zero yesNo for help.
+func (v *yesNo) String() string {
+	if v == nil || v.boolValue == nil {
+		return "false"
+	}
+	return v.boolValue.String()
+}
+
+// IsBoolFlag reports that the flag needs no value.
+func (v *yesNo) IsBoolFlag() bool { return true }

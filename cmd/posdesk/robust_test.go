@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -77,5 +78,39 @@ func TestLevenshtein(t *testing.T) {
 		if got := levenshtein(tt.b, tt.a); got != tt.want {
 			t.Errorf("levenshtein(%q, %q) = %d, want %d", tt.b, tt.a, got, tt.want)
 		}
+	}
+}
+
+// TestYesNoFlags checks that a yes/no flag given another value says which values it takes, and
+// that yes and no are among them.
+func TestYesNoFlags(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("XDG_CONFIG_HOME", home)
+	t.Setenv("HOME", home)
+	db := filepath.Join(home, "shop.db")
+	code, _, stderr := cliIn(t, "C", "reconcile", "--json=maybe", "--db", db)
+	if want := `posdesk reconcile: the option --json takes yes or no (true or false); "maybe" is not one of them.`; code != 2 || strings.TrimSpace(stderr) != want {
+		t.Errorf("--json=maybe: exit %d, %q; want 2, %q", code, stderr, want)
+	}
+	code, _, stderr = cliIn(t, "zh_CN.UTF-8", "transactions", "--db", db, "--voided=perhaps")
+	if code != 2 || !strings.Contains(stderr, "--voided") || !strings.Contains(stderr, `"perhaps"`) || !strings.Contains(stderr, "只接受 yes 或 no") {
+		t.Errorf("Chinese, --voided=perhaps: exit %d, %q", code, stderr)
+	}
+	for _, tt := range []struct {
+		flag string
+		json bool
+	}{{"--json=yes", true}, {"--json=Y", true}, {"--json=on", true}, {"--json", true}, {"--json=no", false}, {"--json=false", false}, {"--json=1", true}} {
+		code, out, stderr := cliIn(t, "C", "transactions", tt.flag, "--db", db)
+		if code != 0 {
+			t.Errorf("%s: exit %d, %s", tt.flag, code, stderr)
+			continue
+		}
+		if got := strings.HasPrefix(strings.TrimSpace(out), "["); got != tt.json {
+			t.Errorf("%s: JSON %v, want %v: %q", tt.flag, got, tt.json, out)
+		}
+	}
+	code, out, stderr := cliIn(t, "C", "transactions", "--help")
+	if code != 0 || !strings.Contains(out, "-json") || strings.Contains(out+stderr, "panic") {
+		t.Errorf("--help: exit %d\n%s%s", code, out, stderr)
 	}
 }
