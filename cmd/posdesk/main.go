@@ -374,12 +374,18 @@ func printCommandHelp(w io.Writer, c *command, fs *flag.FlagSet) {
 }
 
 // logError appends err's full chain to the log file beside the default database, for support.
+// The folder is created when missing: a shop that always passes --db has never had posdesk
+// create it, and its errors must be logged all the same.
 func logError(err error) {
 	path, perr := DefaultDBPath()
 	if perr != nil {
 		return
 	}
-	f, ferr := os.OpenFile(filepath.Join(filepath.Dir(path), "posdesk.log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return
+	}
+	f, ferr := os.OpenFile(filepath.Join(dir, "posdesk.log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
 	if ferr != nil {
 		return
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -112,5 +113,34 @@ func TestYesNoFlags(t *testing.T) {
 	code, out, stderr := cliIn(t, "C", "transactions", "--help")
 	if code != 0 || !strings.Contains(out, "-json") || strings.Contains(out+stderr, "panic") {
 		t.Errorf("--help: exit %d\n%s%s", code, out, stderr)
+	}
+}
+
+// TestLogWhenConfigFolderMissing runs a failing command on a database given with --db, on a PC
+// where posdesk never created its config folder: the error must still reach posdesk.log, in a
+// folder only the user may read.
+func TestLogWhenConfigFolderMissing(t *testing.T) {
+	home := t.TempDir()
+	config := filepath.Join(home, "config")
+	t.Setenv("XDG_CONFIG_HOME", config)
+	t.Setenv("HOME", home)
+	t.Setenv("POSDESK_DB", "")
+	db := filepath.Join(home, "elsewhere", "shop.db")
+	if code, _, stderr := cliIn(t, "C", "transaction", "show", "999", "--db", db); code != 1 {
+		t.Fatalf("transaction show 999: exit %d, want 1: %s", code, stderr)
+	}
+	logDir := filepath.Join(config, "posdesk")
+	b, err := os.ReadFile(filepath.Join(logDir, "posdesk.log"))
+	if err != nil {
+		t.Fatalf("no log: %v", err)
+	}
+	if !strings.Contains(string(b), " error: ") || !strings.Contains(string(b), "999") {
+		t.Errorf("log: %q", b)
+	}
+	if st, err := os.Stat(logDir); err != nil || st.Mode().Perm() != 0o700 {
+		t.Errorf("log folder: %v %v, want mode 0700", st.Mode(), err)
+	}
+	if _, err := os.Stat(filepath.Join(logDir, "posdesk.db")); err == nil {
+		t.Error("logging created a database in the config folder")
 	}
 }
