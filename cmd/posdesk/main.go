@@ -75,7 +75,7 @@ func main() {
 }
 
 // run executes one invocation and returns the exit code.
-func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	// Messages may quote what the user typed; a card number typed into the wrong flag must not
 	// come back in full on the terminal (or in a shell's scroll-back or a CI log).
 	stderr = maskingWriter{stderr}
@@ -127,15 +127,16 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stderr, i18n.Message(err))
 			return 1
 		}
-		// Every process using the database holds the shared lock, so a restore never replaces
-		// it under a running command (see sqlite.LockShared).
-		lock, err := sqlite.LockShared(path)
+		lock, err := lockShared(path)
 		if err != nil {
 			fmt.Fprintln(stderr, i18n.Message(err))
 			return 1
 		}
 		defer lock.Unlock()
-		db, err := sqlite.Open(path)
+		// A database the user may not write (a copy on a CD or a locked USB stick, a file
+		// without write permission) opens read-only: reading commands work, writing ones are
+		// refused by the storage, saying why.
+		db, notice, err := sqlite.OpenOrReadOnly(path)
 		if err != nil {
 			fmt.Fprintln(stderr, i18n.Message(err))
 			logError(err)
@@ -146,6 +147,15 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		if e.Ctx, err = signIn(e); err != nil {
 			fmt.Fprintln(stderr, i18n.Message(err))
 			return 1
+		}
+		if notice != nil {
+			// Said after the command's own output, and only when it worked: a refused write
+			// says why itself.
+			defer func() {
+				if code == 0 {
+					fmt.Fprintln(stderr, i18n.Message(notice))
+				}
+			}()
 		}
 	}
 	if err := cmd.Run(e, fs.Args()); err != nil {
@@ -159,6 +169,22 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// lockShared takes the shared-use lock of the database at path, as every process using it does,
+// so that a restore never replaces it under a running command or window (see sqlite.LockShared).
+//
+// A user who may not write the database (sqlite.Writable) takes no lock; the database then opens
+// read-only (sqlite.OpenOrReadOnly). In a read-only folder (a CD, a locked USB stick) the lock
+// file cannot be created; beside a file somebody else owns, a lock file this user created would
+// be theirs alone and would lock the owner out. Nothing is lost without it: a restore renames
+// files in the folder, which a read-only folder refuses, and a process that only reads keeps
+// reading the file it opened even if somebody else's restore renames another into its place.
+func lockShared(path string) (*sqlite.InstanceLock, error) {
+	if sqlite.Writable(path) != "" {
+		return nil, nil
+	}
+	return sqlite.LockShared(path)
 }
 
 // lookup finds the longest registered command name at the start of args.

@@ -59,7 +59,7 @@ func (db *DB) Backup(ctx context.Context, dest string) (*BackupInfo, error) {
 
 func (db *DB) backup(ctx context.Context, dest string) (*BackupInfo, error) {
 	if db.ReadOnly {
-		return nil, posdesk.Errorf(posdesk.EFORBIDDEN, "The database is open read-only; nothing was saved.")
+		return nil, db.readOnlyError()
 	}
 	dest, err := filepath.Abs(dest)
 	if err != nil {
