@@ -49,8 +49,8 @@ func fileSum(t *testing.T, path string) [32]byte {
 // the file stays unchanged.
 func TestReadOnlyWritesSayWhy(t *testing.T) {
 	for _, c := range []struct {
-		reason     sqlite.ReadOnlyReason
-		notice     string
+		reason      sqlite.ReadOnlyReason
+		notice      string
 		why, remedy string
 	}{
 		{sqlite.ReadOnlyFile, "The database file", "the database file", "Make the file writable"},
