@@ -157,7 +157,7 @@ func Actions() []Action { return append([]Action(nil), actions...) }
 
 // Config is what the window needs besides the services.
 type Config struct {
-	User     *posdesk.User     // the person signed in; nil shows read-only screens
+	User     *posdesk.User     // the person signed in; nil shows read-only screens, or none with a Staff service
 	Now      func() time.Time  // the clock; nil means time.Now
 	Location *time.Location    // shop time zone; nil means the shop.timezone setting or local
 	Async    func(work func()) // runs slow work off the UI goroutine; nil means a goroutine
@@ -396,7 +396,18 @@ func (w *Window) refreshRail() {
 	}
 }
 
-func (w *Window) visible(f func(*Window) bool) bool { return f == nil || f(w) }
+// visible reports whether a section or action with the visibility f shows. Nothing does while
+// the window waits for somebody to sign in (a staff service and no user: the sign-in gate is in
+// front); building a section then would read records as nobody, behind the gate's back.
+func (w *Window) visible(f func(*Window) bool) bool {
+	if w.signedOut() {
+		return false
+	}
+	return f == nil || f(w)
+}
+
+// signedOut reports whether the window has staff accounts to sign in with and nobody signed in.
+func (w *Window) signedOut() bool { return w.user == nil && w.Services.Staff != nil }
 
 func (w *Window) shopTitle() string {
 	name := ""
