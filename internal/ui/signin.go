@@ -208,6 +208,7 @@ type SignInView struct {
 	Err    *widget.Label
 	Button *widget.Button
 	People []*widget.Button // one per enabled account
+	Notice *widget.Label    // the window's notice (a read-only database), or nil
 	box    fyne.CanvasObject
 }
 
@@ -236,7 +237,12 @@ func newSignInView(g *Gate) *SignInView {
 		title = i18n.T("posdesk is locked")
 	}
 	form := container.New(&formLayout{}, fieldLabel(i18n.T("Name")), v.Name, fieldLabel(i18n.T("PIN")), v.PIN)
-	card := widget.NewCard(title, w.shopTitle(), container.NewVBox(people, form, v.Err, v.Button))
+	body := container.NewVBox(people, form, v.Err, v.Button)
+	if w.notice != nil {
+		v.Notice = &widget.Label{Text: w.notice.Text, Importance: widget.WarningImportance, Wrapping: fyne.TextWrapWord}
+		body.Add(v.Notice)
+	}
+	card := widget.NewCard(title, w.shopTitle(), body)
 	v.box = container.NewCenter(container.NewGridWrap(fyne.NewSize(560, card.MinSize().Height), card))
 	return v
 }
