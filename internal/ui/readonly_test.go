@@ -130,3 +130,27 @@ func TestReadOnlySignInShowsNotice(t *testing.T) {
 		t.Errorf("the notice is not on screen: %q", got)
 	}
 }
+
+// The notice wraps inside the sign-in card: the card is as tall as its wrapped text, in both
+// languages.
+func TestReadOnlySignInNoticeFitsCard(t *testing.T) {
+	for _, lang := range []i18n.Lang{i18n.English, i18n.Chinese} {
+		setLang(t, lang)
+		_, staff := newFakeStaff(&posdesk.User{Name: "王芳", Role: posdesk.RoleOwner})
+		w, _ := newNoticeWindow(t, Services{Staff: staff, Settings: settingsWith(map[string]string{})}, nil, readOnlyNotice)
+		g := NewGate(w)
+		g.Start()
+		w.Window.Resize(fyne.NewSize(1280, 800))
+		n := g.SignIn.Notice
+		card := g.SignIn.box.(*fyne.Container).Objects[0].(*fyne.Container).Objects[0]
+		if n.Size().Height < 2*n.MinSize().Height/3 || n.Size().Width > card.Size().Width {
+			t.Errorf("%s: notice %v (min %v) in a card of %v", lang, n.Size(), n.MinSize(), card.Size())
+		}
+		bottom := fyne.CurrentApp().Driver().AbsolutePositionForObject(n).Y + n.Size().Height
+		cardBottom := fyne.CurrentApp().Driver().AbsolutePositionForObject(card).Y + card.Size().Height
+		if bottom > cardBottom {
+			t.Errorf("%s: the notice ends at %.0f, below the card's bottom %.0f", lang, bottom, cardBottom)
+		}
+		g.Close()
+	}
+}
