@@ -131,6 +131,48 @@ func TestTranslationsKeepVerbs(t *testing.T) {
 	}
 }
 
+// terms are the words with one agreed Chinese rendering: every entry whose English uses the word
+// says zh in Chinese, and never one of the renderings avoid that were used before.
+var terms = []struct {
+	en    *regexp.Regexp
+	zh    string
+	avoid []string
+}{
+	// A discrepancy reconciliation found, not an "abnormality" (异常) nor a bare 差异.
+	{regexp.MustCompile(`(?i)\bexceptions?\b`), "对账差异", []string{"异常"}},
+}
+
+// TestTermsTranslatedOneWay checks the terms list across all catalogs, so the command line, the
+// GUI and the evidence packets call one thing by one name.
+func TestTermsTranslatedOneWay(t *testing.T) {
+	cat, _, err := i18n.Load(assets.Catalogs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zhs := cat[i18n.Chinese]
+	ens := make([]string, 0, len(zhs))
+	for en := range zhs {
+		ens = append(ens, en)
+	}
+	sort.Strings(ens)
+	for _, en := range ens {
+		zh := zhs[en]
+		for _, term := range terms {
+			if !term.en.MatchString(en) {
+				continue
+			}
+			if !strings.Contains(zh, term.zh) {
+				t.Errorf("%q is %q: say %s for %s", en, zh, term.zh, term.en)
+			}
+			for _, a := range term.avoid {
+				if strings.Contains(zh, a) {
+					t.Errorf("%q is %q: say %s, not %s", en, zh, term.zh, a)
+				}
+			}
+		}
+	}
+}
+
 // dynamicKeys are catalog entries no literal in the code spells out whole, with the reason.
 var dynamicKeys = map[string]string{}
 
