@@ -173,7 +173,8 @@ func TestTermsTranslatedOneWay(t *testing.T) {
 	}
 }
 
-// dynamicKeys are catalog entries no literal in the code spells out whole, with the reason.
+// dynamicKeys are catalog entries no literal in the code spells out whole (built at run time),
+// each with the reason. None so far.
 var dynamicKeys = map[string]string{}
 
 // TestEveryEntryUsed checks that each catalog entry's English format is a string literal (or a
