@@ -14,7 +14,8 @@ import (
 // CreateIncidentFromException); what the incident says is decided here, once, for the command
 // line and the GUI alike.
 
-// QueueTitle is an exception queue's name for people, in the current language.
+// QueueTitle is an exception queue's name for people, in the current language: the one name the
+// command line, the GUI and the incidents opened from an exception all use.
 func QueueTitle(k posdesk.ExceptionKind) string {
 	switch k {
 	case posdesk.ExcChargedButPOSFailed:
@@ -28,9 +29,9 @@ func QueueTitle(k posdesk.ExceptionKind) string {
 	case posdesk.ExcSettledNotInLedger:
 		return i18n.T("Settled, not in the ledger")
 	case posdesk.ExcRefundNotCredited:
-		return i18n.T("Refund not credited")
+		return i18n.T("Refund or void never settled")
 	case posdesk.ExcBankCreditMismatch:
-		return i18n.T("Bank credit differs")
+		return i18n.T("Bank credit differs from settlement")
 	}
 	return string(k)
 }
