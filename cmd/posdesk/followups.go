@@ -371,7 +371,7 @@ func rfRunExport(e *env, args []string) error {
 		return usagef("give the CSV file to write with -o FILE.csv")
 	}
 	var buf bytes.Buffer
-	opts := report.CSVOptions{Lang: e.Lang, Loc: e.Loc}
+	opts := report.CSVOptions{Lang: e.Lang, Loc: shopLocation(e.Ctx, e.DB, e.Loc)}
 	n := 0
 	switch args[0] {
 	case "incidents":

@@ -197,7 +197,8 @@ func incParseTime(e *env, field, s string) (time.Time, error) {
 	if !hasClock && strings.Contains(s, ":") {
 		datePart, clock = "", s
 	}
-	d := posdesk.DateOf(e.Now(), e.Loc)
+	loc := shopLocation(e.Ctx, e.DB, e.Loc)
+	d := posdesk.DateOf(e.Now(), loc)
 	if datePart != "" {
 		var err error
 		if d, err = posdesk.ParseDate(datePart); err != nil {
@@ -219,7 +220,7 @@ func incParseTime(e *env, field, s string) (time.Time, error) {
 			*vals[i] = n
 		}
 	}
-	return time.Date(d.Year, d.Month, d.Day, h, m, sec, 0, e.Loc), nil
+	return time.Date(d.Year, d.Month, d.Day, h, m, sec, 0, loc), nil
 }
 
 // incFind returns the incident a person names by number (INC-2026-0007) or ID.
