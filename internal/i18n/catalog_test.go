@@ -140,6 +140,21 @@ var terms = []struct {
 }{
 	// A discrepancy reconciliation found, not an "abnormality" (异常) nor a bare 差异.
 	{regexp.MustCompile(`(?i)\bexceptions?\b`), "对账差异", []string{"异常"}},
+	// The shop's own record of its payments: 账本, what a shop owner keeps. Not 台账 (a formal
+	// register), not 交易流水: 流水 is the bank statement (银行流水).
+	{regexp.MustCompile(`(?i)\bledgers?\b`), "账本", []string{"台账", "交易流水"}},
+	// The acquirer settles (清算) a payment: the word on UnionPay-style statements (清算日期,
+	// 清算金额) and the bank's "POS清算入账" line, and in every reconciliation queue's name.
+	{regexp.MustCompile(`(?i)\b(settle[sd]?|settling|cleared|clearing)\b`), "清算", []string{"结算"}},
+	// The acquirer's statement of what it settled is the 对账单, and its lines 对账单明细.
+	{regexp.MustCompile(`(?i)\bsettlement (statements?|lines?)\b`), "对账单", []string{"结算", "清算明细"}},
+	// "Settlement" alone is the acquirer's settlement (清算) or its statement (对账单), which
+	// sense decides; never 结算. (An empty zh only rules out the avoided words.)
+	{regexp.MustCompile(`(?i)\bsettlements?\b`), "", []string{"结算"}},
+	// The bank's account statement is the 银行流水, so it is never taken for the acquirer's 对账单.
+	{regexp.MustCompile(`(?i)\bbank (account )?statements?\b`), "银行流水", []string{"银行对账单", "银行账户流水"}},
+	// The PDF posdesk builds for the bank: 证据材料, as on the packet dialog and the PDF's title.
+	{regexp.MustCompile(`(?i)\bevidence (packets?|packs?)\b`), "证据材料", []string{"证据包"}},
 }
 
 // TestTermsTranslatedOneWay checks the terms list across all catalogs, so the command line, the

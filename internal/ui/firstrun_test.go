@@ -227,7 +227,7 @@ func TestSetupWizardChineseDemoShop(t *testing.T) {
 	if w.User() == nil || w.User().Name != "王芳" || w.Current() != "ledger" {
 		t.Fatalf("after the wizard: user %+v on %q", w.User(), w.Current())
 	}
-	if got := railTitles(w); got[0] != "交易流水" {
+	if got := railTitles(w); got[0] != "账本" {
 		t.Errorf("rail after choosing Chinese = %q", got)
 	}
 	if set.values[posdesk.SettingShopName] != "Green Leaf Grocery 绿叶超市" {
