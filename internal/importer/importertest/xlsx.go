@@ -24,6 +24,7 @@ type XLSX struct {
 	Styles   []int             // the numFmtId of each cell style; a cell's s attribute indexes it
 	Date1904 bool              // the 1904 date system (Excel for Mac before 2011)
 	Parts    map[string]string // parts added or replaced, by name; "" leaves a part out
+	Stored   bool              // parts stored uncompressed (quicker to write, for fuzzing)
 }
 
 // XLSXSheet is one sheet of a workbook: its name and the XML of its rows (what goes inside
@@ -86,8 +87,12 @@ func (x XLSX) Write(w io.Writer) error {
 		}
 	}
 	sort.Strings(names)
+	method := zip.Deflate
+	if x.Stored {
+		method = zip.Store
+	}
 	for _, name := range names {
-		f, err := zw.Create(name)
+		f, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: method})
 		if err != nil {
 			return err
 		}
