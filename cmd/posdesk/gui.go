@@ -47,23 +47,30 @@ func runGUI(args []string, stderr io.Writer) int {
 		return 1
 	}
 	// One window per database: a second one says the first is open and closes (a read-only
-	// second window would show the records while the first one is locked).
-	winLock, err := sqlite.LockWindow(path)
-	if err != nil {
-		fmt.Fprintln(stderr, i18n.Message(err))
-		if posdesk.ErrorCode(err) == posdesk.ECONFLICT {
-			alreadyOpen(path)
+	// second window would show the records while the first one is locked). A database this
+	// user may not write gets no lock files (see lockShared); two windows reading it harm
+	// nothing.
+	var winLock, shared *sqlite.InstanceLock
+	if sqlite.Writable(path) == "" {
+		winLock, err = sqlite.LockWindow(path)
+		if err != nil {
+			fmt.Fprintln(stderr, i18n.Message(err))
+			if posdesk.ErrorCode(err) == posdesk.ECONFLICT {
+				alreadyOpen(path)
+			}
+			return 1
 		}
-		return 1
+		defer winLock.Unlock()
 	}
-	defer winLock.Unlock()
-	shared, err := sqlite.LockShared(path)
+	shared, err = lockShared(path)
 	if err != nil {
 		fmt.Fprintln(stderr, i18n.Message(err))
 		return 1
 	}
 	defer func() { shared.Unlock() }()
-	db, err := sqlite.Open(path)
+	// A database on a CD, a locked USB stick or without write permission opens read-only:
+	// the window says so in a banner, and every save is refused with the reason.
+	db, notice, err := sqlite.OpenOrReadOnly(path)
 	if err != nil {
 		fmt.Fprintln(stderr, i18n.Message(err))
 		logError(err)
@@ -94,14 +101,16 @@ func runGUI(args []string, stderr io.Writer) int {
 		Packets: newGUIPackets(db, time.Now, time.Local), Reports: &guiReports{db: db, now: time.Now, loc: time.Local},
 		Imports: newGUIImports(db, path, time.Now, time.Local)}
 	// Nobody is signed in until the gate lets them in (first run: the owner is created).
-	w = ui.NewMainWindow(a, services, ui.Config{})
+	w = ui.NewMainWindow(a, services, ui.Config{Notice: notice})
 	gate := ui.NewGate(w)
 	gate.StartSetup() // a new shop gets the first-run wizard (firstrun.go)
 	ui.WarnDataPlace(w)
 	gate.Run()
 	defer gate.Close()
-	stop := autoBackups(db, restorer)
-	defer stop()
+	if !db.ReadOnly { // a backup records itself in the database it copies
+		stop := autoBackups(db, restorer)
+		defer stop()
+	}
 	// Refund reminders: a desktop notification at start and once a day while posdesk is open.
 	applyReminderDays(db)
 	stopReminders := w.StartReminders(10 * time.Minute)

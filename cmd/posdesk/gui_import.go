@@ -2,13 +2,10 @@ package main
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"iter"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -17,8 +14,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/posdesk/posdesk/internal/attach"
-	"github.com/posdesk/posdesk/internal/i18n"
 	"github.com/posdesk/posdesk/internal/importer"
 	"github.com/posdesk/posdesk/internal/posdesk"
 	"github.com/posdesk/posdesk/internal/reconcile"
@@ -45,12 +40,7 @@ func newGUIImports(db *sqlite.DB, dbPath string, now func() time.Time, loc *time
 
 // zone returns the shop's time zone.
 func (g *guiImports) zone(ctx context.Context) *time.Location {
-	if tz, err := g.db.Setting(ctx, "shop.timezone", ""); err == nil && tz != "" {
-		if loc, err := time.LoadLocation(tz); err == nil {
-			return loc
-		}
-	}
-	return g.loc
+	return shopLocation(ctx, g.db, g.loc)
 }
 
 // ImportProfiles implements ui.ImportMatcher: the built-in profiles, then the saved ones by name.
@@ -177,8 +167,8 @@ func (c *ctxReader) Seek(offset int64, whence int) (int64, error) {
 	return s.Seek(offset, whence)
 }
 
-// Import implements ui.ImportMatcher: the file's SHA-256 first (a tenth of the progress), then
-// its rows, stored as one batch.
+// Import implements ui.ImportMatcher: the file's rows, stored as one batch; progress follows
+// the bytes read.
 func (g *guiImports) Import(ctx context.Context, req ui.ImportRequest, progress func(done, total int)) (*posdesk.ImportBatch, error) {
 	if progress == nil {
 		progress = func(int, int) {}
@@ -193,24 +183,13 @@ func (g *guiImports) Import(ctx context.Context, req ui.ImportRequest, progress 
 	defer f.Close()
 	const scale = 1000
 	total := max(size, 1)
-	h := sha256.New()
-	if _, err := io.Copy(h, &ctxReader{ctx: ctx, r: f}); err != nil {
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		return nil, fmt.Errorf("hash import: %w", err)
-	}
-	progress(scale/10, scale)
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return nil, fmt.Errorf("rewind import: %w", err)
-	}
 	cr := &ctxReader{ctx: ctx, r: f}
 	rd, err := importer.NewReader(cr, importer.Options{Kind: req.Kind, Profile: req.Profile, FileName: req.File, Location: g.zone(ctx)})
 	if err != nil {
 		return nil, err
 	}
 	m := rd.Mapping()
-	batch := &posdesk.ImportBatch{FileName: filepath.Base(req.File), FileSHA256: hex.EncodeToString(h.Sum(nil)), Profile: m.Profile}
+	batch := &posdesk.ImportBatch{FileName: filepath.Base(req.File), Profile: m.Profile}
 	if req.Profile != nil {
 		batch.Profile = req.Profile.Name
 	}
@@ -218,16 +197,16 @@ func (g *guiImports) Import(ctx context.Context, req ui.ImportRequest, progress 
 	report := func() {
 		rows++
 		if rows%2000 == 0 {
-			progress(scale/10+int(cr.read.Load()*scale*9/10/total), scale)
+			progress(int(cr.read.Load()*scale/total), scale)
 		}
 	}
 	switch m.Kind {
 	case posdesk.ImportSettlement:
-		err = g.db.CreateSettlementImport(ctx, batch, counted(rd, batch, rd.SettlementLines(), report))
+		err = g.db.CreateSettlementImport(ctx, batch, importer.WithBatch(rd, batch, rd.SettlementLines(), report))
 	case posdesk.ImportBank:
-		err = g.db.CreateBankImport(ctx, batch, counted(rd, batch, rd.BankLines(), report))
+		err = g.db.CreateBankImport(ctx, batch, importer.WithBatch(rd, batch, rd.BankLines(), report))
 	case posdesk.ImportPOS:
-		err = g.db.CreatePOSImport(ctx, batch, counted(rd, batch, rd.POSLines(), report))
+		err = g.db.CreatePOSImport(ctx, batch, importer.WithBatch(rd, batch, rd.POSLines(), report))
 	default:
 		return nil, posdesk.Invalid("kind", "Import kind %q is not known; use pos, settlement or bank.", string(m.Kind))
 	}
@@ -239,20 +218,6 @@ func (g *guiImports) Import(ctx context.Context, req ui.ImportRequest, progress 
 	}
 	progress(scale, scale)
 	return batch, nil
-}
-
-// counted passes seq through, calling each after every row, and records the reader's skipped
-// rows on b at the end.
-func counted[T any](rd *importer.Reader, b *posdesk.ImportBatch, seq iter.Seq2[T, error], each func()) iter.Seq2[T, error] {
-	return func(yield func(T, error) bool) {
-		for v, err := range seq {
-			each()
-			if !yield(v, err) {
-				return
-			}
-		}
-		b.Skipped = rd.Stats().Skipped()
-	}
 }
 
 // FindImportBatches implements ui.ImportMatcher.
@@ -346,109 +311,9 @@ func (g *guiImports) FindTransactionByID(ctx context.Context, id int64) (*posdes
 	return g.db.FindTransactionByID(ctx, id)
 }
 
-// exceptionIncidentKind is the kind of incident an exception of kind k becomes.
-func exceptionIncidentKind(k posdesk.ExceptionKind) posdesk.IncidentKind {
-	switch k {
-	case posdesk.ExcChargedButPOSFailed:
-		return posdesk.IncidentChargedButFailed
-	case posdesk.ExcApprovedNotSettled, posdesk.ExcBankCreditMismatch:
-		return posdesk.IncidentPostingFailure
-	case posdesk.ExcAmountMismatch:
-		return posdesk.IncidentWrongAmount
-	case posdesk.ExcSettledTwice:
-		return posdesk.IncidentDuplicateCharge
-	case posdesk.ExcRefundNotCredited:
-		return posdesk.IncidentCustomerRefund
-	}
-	return posdesk.IncidentOther
-}
-
-// CreateIncidentFromException implements ui.ImportMatcher: the incident gets the exception's
-// kind, amount, date and reason, links its ledger record, and has the statement lines concerned
-// attached as a text file; the exception then points at it.
+// CreateIncidentFromException implements ui.ImportMatcher: storage opens the incident, attaches
+// the statement lines and links the exception in one transaction, by the same rules as posdesk
+// incident from-exception.
 func (g *guiImports) CreateIncidentFromException(ctx context.Context, id int64) (*posdesk.Incident, error) {
-	x, err := g.db.FindExceptionByID(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	if x.IncidentID != 0 {
-		inc, err := g.db.FindIncidentByID(ctx, x.IncidentID)
-		if err != nil {
-			return nil, err
-		}
-		return nil, posdesk.Errorf(posdesk.ECONFLICT, "Incident %s was already opened from this exception.", inc.Number)
-	}
-	loc := g.zone(ctx)
-	inc := &posdesk.Incident{Kind: exceptionIncidentKind(x.Kind), Cause: posdesk.CauseUnknown, Status: posdesk.IncidentOpen, Story: x.Reason}
-	var lines []string
-	lines = append(lines, i18n.T("Reconciliation exception %[1]d: %[2]s", x.ID, x.Reason))
-	if x.TransactionID != 0 {
-		t, err := g.db.FindTransactionByID(ctx, x.TransactionID)
-		if err != nil {
-			return nil, err
-		}
-		inc.Transactions = []*posdesk.Transaction{{ID: t.ID}}
-		inc.Time, inc.Amount = t.Time, t.Amount
-		lines = append(lines, i18n.T("Ledger: %[1]s %[2]s terminal %[3]s trace %[4]s RRN %[5]s %[6]s", t.Time.In(loc).Format("2006-01-02 15:04:05"),
-			t.Amount.Display(), t.Terminal, t.Trace, t.RRN, i18n.T(t.Status.Title())))
-	}
-	for _, lid := range x.SettlementLineIDs {
-		ls, _, err := g.db.FindSettlementLines(ctx, posdesk.SettlementLineFilter{ID: &lid})
-		if err != nil {
-			return nil, err
-		}
-		for _, l := range ls {
-			if inc.Time.IsZero() {
-				inc.Time = l.Time
-			}
-			lines = append(lines, i18n.T("Settlement line %[1]d: %[2]s amount %[3]s fee %[4]s net %[5]s terminal %[6]s trace %[7]s RRN %[8]s, settled %[9]s",
-				l.Line, l.Time.In(loc).Format("2006-01-02 15:04:05"), l.Amount.Display(), l.Fee.Display(), l.Net.Display(), l.TerminalID, l.Trace, l.RRN, l.SettleDate.String()))
-		}
-	}
-	for _, bid := range x.BankLineIDs {
-		ls, _, err := g.db.FindBankLines(ctx, posdesk.BankLineFilter{ID: &bid})
-		if err != nil {
-			return nil, err
-		}
-		for _, l := range ls {
-			lines = append(lines, i18n.T("Bank line %[1]d: %[2]s %[3]s credit %[4]s debit %[5]s", l.Line, l.Date.String(), l.Description, l.Credit.Display(), l.Debit.Display()))
-		}
-	}
-	if inc.Time.IsZero() && !x.Date.IsZero() {
-		inc.Time = time.Date(x.Date.Year, x.Date.Month, x.Date.Day, 12, 0, 0, 0, loc)
-	}
-	if inc.Time.IsZero() {
-		inc.Time = g.now()
-	}
-	// The amount in question: what is missing or too much, else the transaction's.
-	abs := func(m posdesk.Money) posdesk.Money {
-		if m.IsNegative() {
-			return m.Neg()
-		}
-		return m
-	}
-	switch diff := abs(x.Expected.Sub(x.Actual)); {
-	case (x.Kind == posdesk.ExcAmountMismatch || x.Kind == posdesk.ExcBankCreditMismatch) && !diff.IsZero():
-		inc.Amount = diff
-	case inc.Amount.IsZero() && !x.Actual.IsZero():
-		inc.Amount = abs(x.Actual)
-	case inc.Amount.IsZero():
-		inc.Amount = abs(x.Expected)
-	}
-	if err := g.db.CreateIncident(ctx, inc); err != nil {
-		return nil, err
-	}
-	text := strings.Join(lines, "\n") + "\n"
-	a, err := attach.Intake(fmt.Sprintf("exception-%d.txt", x.ID), strings.NewReader(text), attach.Options{Kind: posdesk.AttachmentStatement,
-		Caption: i18n.T("Statement lines of the reconciliation exception"), By: posdesk.ActorName(ctx), Now: g.now})
-	if err == nil {
-		err = g.db.AddAttachment(ctx, inc.ID, a)
-	}
-	if err != nil {
-		return inc, err
-	}
-	if err := g.db.LinkExceptionIncident(ctx, x.ID, inc.ID); err != nil {
-		return inc, err
-	}
-	return inc, nil
+	return g.db.CreateIncidentFromException(ctx, id, exceptionIncident(ctx, g.zone(ctx), g.now))
 }

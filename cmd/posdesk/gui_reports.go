@@ -45,23 +45,13 @@ func (g *guiReports) MonthlyReport(ctx context.Context, month, today posdesk.Dat
 	return rep, out, nil
 }
 
-// zone returns the shop's time zone.
-func (g *guiReports) zone(ctx context.Context) *time.Location {
-	if tz, err := g.db.Setting(ctx, "shop.timezone", ""); err == nil && tz != "" {
-		if loc, err := time.LoadLocation(tz); err == nil {
-			return loc
-		}
-	}
-	return g.loc
-}
-
 // ExportCSV implements ui.ReportService.
 func (g *guiReports) ExportCSV(ctx context.Context, kind string, lang i18n.Lang, progress func(done, total int)) ([]byte, int, error) {
 	if progress == nil {
 		progress = func(int, int) {}
 	}
 	var buf bytes.Buffer
-	opts := report.CSVOptions{Lang: lang, Loc: g.zone(ctx)}
+	opts := report.CSVOptions{Lang: lang, Loc: shopLocation(ctx, g.db, g.loc)}
 	switch kind {
 	case ui.ExportIncidents:
 		var all []*posdesk.Incident

@@ -1,12 +1,8 @@
 package main
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"flag"
 	"fmt"
-	"io"
-	"iter"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -149,27 +145,20 @@ func importOne(e *env, kind posdesk.ImportKind, profile *importer.Profile, path 
 		return fail(posdesk.Errorf(posdesk.EINVALID, "File %s cannot be opened; check the name and that you may read it.", res.File))
 	}
 	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return fail(posdesk.Errorf(posdesk.EINVALID, "File %s could not be read: %s.", res.File, err.Error()))
-	}
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return fail(err)
-	}
 	rd, err := importer.NewReader(f, importer.Options{Kind: kind, Profile: profile, FileName: path, Location: e.Loc, Currency: strings.ToUpper(*importFlags.currency)})
 	if err != nil {
 		return fail(err)
 	}
 	m := rd.Mapping()
 	res.Profile, res.Encoding = m.Profile, m.Encoding
-	batch := &posdesk.ImportBatch{FileName: filepath.Base(path), FileSHA256: hex.EncodeToString(h.Sum(nil)), Profile: m.Profile}
+	batch := &posdesk.ImportBatch{FileName: filepath.Base(path), Profile: m.Profile}
 	switch kind {
 	case posdesk.ImportSettlement:
-		err = e.DB.CreateSettlementImport(e.Ctx, batch, countSkipped(rd, batch, rd.SettlementLines()))
+		err = e.DB.CreateSettlementImport(e.Ctx, batch, importer.WithBatch(rd, batch, rd.SettlementLines(), nil))
 	case posdesk.ImportBank:
-		err = e.DB.CreateBankImport(e.Ctx, batch, countSkipped(rd, batch, rd.BankLines()))
+		err = e.DB.CreateBankImport(e.Ctx, batch, importer.WithBatch(rd, batch, rd.BankLines(), nil))
 	default:
-		err = e.DB.CreatePOSImport(e.Ctx, batch, countSkipped(rd, batch, rd.POSLines()))
+		err = e.DB.CreatePOSImport(e.Ctx, batch, importer.WithBatch(rd, batch, rd.POSLines(), nil))
 	}
 	if err != nil {
 		return fail(err)
@@ -179,18 +168,6 @@ func importOne(e *env, kind posdesk.ImportKind, profile *importer.Profile, path 
 		res.Errors = append(res.Errors, rowErrorOut{Line: re.Line, Field: re.Field, Message: i18n.Message(re.Err)})
 	}
 	return res
-}
-
-// countSkipped passes seq through and records the reader's skipped rows on b once it is read.
-func countSkipped[T any](rd *importer.Reader, b *posdesk.ImportBatch, seq iter.Seq2[T, error]) iter.Seq2[T, error] {
-	return func(yield func(T, error) bool) {
-		for v, err := range seq {
-			if !yield(v, err) {
-				return
-			}
-		}
-		b.Skipped = rd.Stats().Skipped()
-	}
 }
 
 // maxPrintedRowErrors is how many refused rows the text output lists per file.

@@ -114,11 +114,15 @@ func TestImportReconcileE2E(t *testing.T) {
 		t.Errorf("reconcile text:\n%s", text)
 	}
 
-	// One exception becomes an incident with its ledger record linked.
-	var failed int64
+	// One exception becomes an incident with its ledger record linked and the statement line
+	// attached, in one step.
+	var failed, mismatch int64
 	for _, x := range r.Exceptions {
 		if x.Kind == "charged_but_pos_failed" && x.RRN == "260914000571" {
 			failed = x.ID
+		}
+		if x.Kind == "amount_mismatch" {
+			mismatch = x.ID
 		}
 	}
 	incID := strings.TrimSpace(c.ok("incident", "from-exception", jsonNumber(float64(failed))))
@@ -126,10 +130,34 @@ func TestImportReconcileE2E(t *testing.T) {
 	if inc["kind"] != "charged_but_failed" || inc["amount"] != "2008.80" || !strings.Contains(inc["story"].(string), "260914000571") {
 		t.Errorf("incident = %v", inc)
 	}
-	c.fail(1, "incident", "from-exception", jsonNumber(float64(failed)))
+	txs, _ := inc["transactions"].([]any)
+	atts, _ := inc["attachments"].([]any)
+	if len(txs) != 1 || txs[0].(map[string]any)["rrn"] != "260914000571" || len(atts) != 1 {
+		t.Fatalf("records %v, attachments %v", txs, atts)
+	}
+	if a := atts[0].(map[string]any); a["file_name"] != "exception-"+jsonNumber(float64(failed))+".txt" || a["kind"] != "statement" {
+		t.Errorf("attachment %v", a)
+	}
+	// Again: refused with the incident's number, nothing more stored.
+	if stderr := c.fail(1, "incident", "from-exception", jsonNumber(float64(failed))); !strings.Contains(stderr, inc["number"].(string)) {
+		t.Errorf("second incident from one exception: %s", stderr)
+	}
+	var list []map[string]any
+	json.Unmarshal([]byte(c.ok("incidents", "--json")), &list)
+	if len(list) != 1 {
+		t.Errorf("%d incidents after a refused second run", len(list))
+	}
+	// --json prints the new incident.
+	var made map[string]any
+	if err := json.Unmarshal([]byte(c.ok("incident", "from-exception", jsonNumber(float64(mismatch)), "--json")), &made); err != nil {
+		t.Fatal(err)
+	}
+	if made["kind"] != "wrong_amount" || made["amount"] != "1.00" || made["attachment_count"] != float64(1) || made["number"] == inc["number"] {
+		t.Errorf("--json printed %v", made)
+	}
 	r = c.reconcile()
-	if len(r.Exceptions) != 5 {
-		t.Errorf("%d open exceptions after opening an incident", len(r.Exceptions))
+	if len(r.Exceptions) != 4 {
+		t.Errorf("%d open exceptions after opening two incidents", len(r.Exceptions))
 	}
 	if r = c.reconcile("--all"); len(r.Exceptions) != 6 {
 		t.Errorf("--all lists %d", len(r.Exceptions))

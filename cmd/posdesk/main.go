@@ -15,6 +15,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -74,7 +75,7 @@ func main() {
 }
 
 // run executes one invocation and returns the exit code.
-func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	// Messages may quote what the user typed; a card number typed into the wrong flag must not
 	// come back in full on the terminal (or in a shell's scroll-back or a CI log).
 	stderr = maskingWriter{stderr}
@@ -88,7 +89,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	cmd, rest := lookup(args)
 	if cmd == nil {
-		fmt.Fprintln(stderr, i18n.T("posdesk: unknown command %q; run posdesk help for the list.", strings.Join(args[:min(2, len(args))], " ")))
+		fmt.Fprintln(stderr, unknownCommand(args))
 		return 2
 	}
 	fs := flag.NewFlagSet("posdesk "+cmd.Name, flag.ContinueOnError)
@@ -100,6 +101,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if cmd.Flags != nil {
 		cmd.Flags(fs)
 	}
+	fs.VisitAll(func(f *flag.Flag) {
+		if b, ok := f.Value.(boolValue); ok && b.IsBoolFlag() {
+			f.Value = &yesNo{b}
+		}
+	})
 	if err := fs.Parse(interleave(fs, rest)); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			printCommandHelp(stdout, cmd, fs)
@@ -121,15 +127,16 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stderr, i18n.Message(err))
 			return 1
 		}
-		// Every process using the database holds the shared lock, so a restore never replaces
-		// it under a running command (see sqlite.LockShared).
-		lock, err := sqlite.LockShared(path)
+		lock, err := lockShared(path)
 		if err != nil {
 			fmt.Fprintln(stderr, i18n.Message(err))
 			return 1
 		}
 		defer lock.Unlock()
-		db, err := sqlite.Open(path)
+		// A database the user may not write (a copy on a CD or a locked USB stick, a file
+		// without write permission) opens read-only: reading commands work, writing ones are
+		// refused by the storage, saying why.
+		db, notice, err := sqlite.OpenOrReadOnly(path)
 		if err != nil {
 			fmt.Fprintln(stderr, i18n.Message(err))
 			logError(err)
@@ -140,6 +147,15 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		if e.Ctx, err = signIn(e); err != nil {
 			fmt.Fprintln(stderr, i18n.Message(err))
 			return 1
+		}
+		if notice != nil {
+			// Said after the command's own output, and only when it worked: a refused write
+			// says why itself.
+			defer func() {
+				if code == 0 {
+					fmt.Fprintln(stderr, i18n.Message(notice))
+				}
+			}()
 		}
 	}
 	if err := cmd.Run(e, fs.Args()); err != nil {
@@ -155,6 +171,22 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return 0
 }
 
+// lockShared takes the shared-use lock of the database at path, as every process using it does,
+// so that a restore never replaces it under a running command or window (see sqlite.LockShared).
+//
+// A user who may not write the database (sqlite.Writable) takes no lock; the database then opens
+// read-only (sqlite.OpenOrReadOnly). In a read-only folder (a CD, a locked USB stick) the lock
+// file cannot be created; beside a file somebody else owns, a lock file this user created would
+// be theirs alone and would lock the owner out. Nothing is lost without it: a restore renames
+// files in the folder, which a read-only folder refuses, and a process that only reads keeps
+// reading the file it opened even if somebody else's restore renames another into its place.
+func lockShared(path string) (*sqlite.InstanceLock, error) {
+	if sqlite.Writable(path) != "" {
+		return nil, nil
+	}
+	return sqlite.LockShared(path)
+}
+
 // lookup finds the longest registered command name at the start of args.
 func lookup(args []string) (*command, []string) {
 	if len(args) >= 2 {
@@ -166,6 +198,89 @@ func lookup(args []string) (*command, []string) {
 		return c, args[1:]
 	}
 	return nil, nil
+}
+
+// unknownCommand returns the message for args that start with no command's name. It quotes only
+// the words meant as the command: the first, and the second when it is not a flag and either the
+// first starts nested commands ("incident shw") or the two words are nearer a nested command
+// than the first alone ("incdent show"). A group name alone lists its sub-commands; a near miss
+// (within two letters) gets the command meant.
+func unknownCommand(args []string) string {
+	first, second := args[0], ""
+	if len(args) > 1 && !strings.HasPrefix(args[1], "-") {
+		second = args[1]
+	}
+	name := first
+	near, d := closestCommand(first)
+	if subs := subCommands(first); len(subs) > 0 {
+		if second == "" {
+			return i18n.T("posdesk %[1]s needs one more word: %[2]s. Run posdesk help for the list.", first, strings.Join(subs, ", "))
+		}
+		name = first + " " + second
+		near, _ = closestCommand(name)
+	} else if second != "" {
+		if n2, d2 := closestCommand(first + " " + second); n2 != "" && (near == "" || d2 < d) {
+			name, near = first+" "+second, n2
+		}
+	}
+	if near != "" {
+		return i18n.T("posdesk: unknown command %[1]q. Did you mean posdesk %[2]s? Run posdesk help for the list.", name, near)
+	}
+	return i18n.T("posdesk: unknown command %q; run posdesk help for the list.", name)
+}
+
+// subCommands returns the nested commands under group ("incident" gives "incident add",
+// "incident show"...), sorted.
+func subCommands(group string) []string {
+	var out []string
+	for n := range commands {
+		if strings.HasPrefix(n, group+" ") {
+			out = append(out, n)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// closestCommand returns the command name nearest to name and its distance when it is at most
+// two letters away (and name is longer than that, so "ab" suggests nothing), or "". Case is
+// ignored; ties go to the first in alphabetical order.
+func closestCommand(name string) (string, int) {
+	name = strings.ToLower(name)
+	best, bestD := "", 3
+	for n := range commands {
+		d := levenshtein(name, n)
+		if d < bestD || d == bestD && n < best {
+			best, bestD = n, d
+		}
+	}
+	if best == "" || bestD >= len([]rune(name)) {
+		return "", 0
+	}
+	return best, bestD
+}
+
+// levenshtein returns the edit distance between a and b in runes: the fewest insertions,
+// deletions and substitutions that turn one into the other.
+func levenshtein(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
 }
 
 // interleave lets flags follow positional arguments (posdesk attach 7 slip.jpg --caption x) by
@@ -285,12 +400,18 @@ func printCommandHelp(w io.Writer, c *command, fs *flag.FlagSet) {
 }
 
 // logError appends err's full chain to the log file beside the default database, for support.
+// The folder is created when missing: a shop that always passes --db has never had posdesk
+// create it, and its errors must be logged all the same.
 func logError(err error) {
 	path, perr := DefaultDBPath()
 	if perr != nil {
 		return
 	}
-	f, ferr := os.OpenFile(filepath.Join(filepath.Dir(path), "posdesk.log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return
+	}
+	f, ferr := os.OpenFile(filepath.Join(dir, "posdesk.log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
 	if ferr != nil {
 		return
 	}
@@ -318,7 +439,17 @@ func flagError(cmd string, err error) string {
 		return i18n.T("posdesk %[1]s: there is no flag %[2]s; run posdesk %[1]s --help to see the flags.", cmd, strings.TrimPrefix(msg, "flag provided but not defined: "))
 	case strings.HasPrefix(msg, "flag needs an argument: "):
 		return i18n.T("posdesk %[1]s: flag %[2]s needs a value, for example %[2]s VALUE.", cmd, strings.TrimPrefix(msg, "flag needs an argument: "))
-	case strings.HasPrefix(msg, "invalid value "), strings.HasPrefix(msg, "invalid boolean value "):
+	case strings.HasPrefix(msg, "invalid boolean value "):
+		// invalid boolean value "maybe" for -json: parse error
+		rest := strings.TrimPrefix(msg, "invalid boolean value ")
+		value, err := strconv.QuotedPrefix(rest)
+		if err != nil {
+			break
+		}
+		name, _, _ := strings.Cut(strings.TrimPrefix(rest[len(value):], " for -"), ":")
+		value, _ = strconv.Unquote(value)
+		return i18n.T("posdesk %[1]s: the option --%[2]s takes yes or no (true or false); %[3]q is not one of them.", cmd, name, value)
+	case strings.HasPrefix(msg, "invalid value "):
 		// invalid value "x" for flag -n: parse error
 		name := msg
 		if i := strings.Index(msg, " for flag "); i >= 0 {
@@ -331,3 +462,35 @@ func flagError(cmd string, err error) string {
 	}
 	return i18n.T("posdesk %s: %s", cmd, msg)
 }
+
+// boolValue is a flag value that needs no argument (flag.Bool's).
+type boolValue interface {
+	flag.Value
+	IsBoolFlag() bool
+}
+
+// yesNo is a yes/no flag that also takes yes, no, y, n, on and off (any case) besides the
+// flag package's true, false, 1 and 0, so --json=yes means what it says.
+type yesNo struct{ boolValue }
+
+// Set implements flag.Value.
+func (v *yesNo) Set(s string) error {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "yes", "y", "on":
+		s = "true"
+	case "no", "n", "off":
+		s = "false"
+	}
+	return v.boolValue.Set(s)
+}
+
+// String implements flag.Value; the flag package calls it on a zero yesNo for help.
+func (v *yesNo) String() string {
+	if v == nil || v.boolValue == nil {
+		return "false"
+	}
+	return v.boolValue.String()
+}
+
+// IsBoolFlag reports that the flag needs no value.
+func (v *yesNo) IsBoolFlag() bool { return true }

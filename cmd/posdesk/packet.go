@@ -144,8 +144,12 @@ func runPacket(e *env, args []string) error {
 	if err := rfWriteFile(*f.out, res.PDF); err != nil {
 		return err
 	}
-	if err := e.DB.SetPacketHash(e.Ctx, inc.ID, res.SHA256, e.Now()); err != nil {
-		return err
+	// A database open read-only cannot record the hash; the packet is still worth having.
+	recorded := !e.DB.ReadOnly
+	if recorded {
+		if err := e.DB.SetPacketHash(e.Ctx, inc.ID, res.SHA256, e.Now()); err != nil {
+			return err
+		}
 	}
 	if e.JSON {
 		out := packetJSON{Incident: inc.Number, File: *f.out, Pages: res.Pages, Bytes: res.Bytes, SHA256: res.SHA256,
@@ -166,6 +170,10 @@ func runPacket(e *env, args []string) error {
 		if x.Problem != "" {
 			fmt.Fprintln(e.Stdout, i18n.T("Not included: %[1]s (%[2]s).", x.Name, x.ProblemText(e.Lang)))
 		}
+	}
+	if !recorded {
+		fmt.Fprintln(e.Stdout, i18n.T("SHA-256 %[1]s, not recorded on %[2]s: the database is open read-only.", res.SHA256, inc.Number))
+		return nil
 	}
 	fmt.Fprintln(e.Stdout, i18n.T("SHA-256 %[1]s recorded on %[2]s.", res.SHA256, inc.Number))
 	return nil

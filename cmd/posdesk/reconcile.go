@@ -1,14 +1,17 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"strings"
 	"time"
 
+	"github.com/posdesk/posdesk/internal/attach"
 	"github.com/posdesk/posdesk/internal/i18n"
 	"github.com/posdesk/posdesk/internal/posdesk"
 	"github.com/posdesk/posdesk/internal/reconcile"
+	"github.com/posdesk/posdesk/internal/sqlite"
 )
 
 // The reconciliation commands: reconcile, and incident from-exception.
@@ -82,27 +85,6 @@ func toExceptionJSON(e *env, x *posdesk.Exception) exceptionJSON {
 		j.ResolvedAt = x.ResolvedAt.In(e.Loc).Format(time.RFC3339)
 	}
 	return j
-}
-
-// queueTitle is a queue's name for people; it is a translation key.
-func queueTitle(k posdesk.ExceptionKind) string {
-	switch k {
-	case posdesk.ExcChargedButPOSFailed:
-		return i18n.T("Charged but the POS failed")
-	case posdesk.ExcApprovedNotSettled:
-		return i18n.T("Approved, not settled")
-	case posdesk.ExcAmountMismatch:
-		return i18n.T("Settled amount differs")
-	case posdesk.ExcSettledTwice:
-		return i18n.T("Settled twice")
-	case posdesk.ExcSettledNotInLedger:
-		return i18n.T("Settled, not in the ledger")
-	case posdesk.ExcRefundNotCredited:
-		return i18n.T("Refund not credited")
-	case posdesk.ExcBankCreditMismatch:
-		return i18n.T("Bank credit differs")
-	}
-	return string(k)
 }
 
 func runReconcile(e *env, args []string) error {
@@ -186,7 +168,7 @@ func runReconcile(e *env, args []string) error {
 					n++
 				}
 			}
-			fmt.Fprintf(e.Stdout, "%s (%d)\n", queueTitle(x.Kind), n)
+			fmt.Fprintf(e.Stdout, "%s (%d)\n", reconcile.QueueTitle(x.Kind), n)
 			last = x.Kind
 		}
 		state := ""
@@ -207,23 +189,6 @@ func runReconcile(e *env, args []string) error {
 	return nil
 }
 
-// incidentKindFor is the incident kind an exception becomes.
-func incidentKindFor(k posdesk.ExceptionKind) posdesk.IncidentKind {
-	switch k {
-	case posdesk.ExcChargedButPOSFailed:
-		return posdesk.IncidentChargedButFailed
-	case posdesk.ExcApprovedNotSettled, posdesk.ExcBankCreditMismatch:
-		return posdesk.IncidentPostingFailure
-	case posdesk.ExcAmountMismatch:
-		return posdesk.IncidentWrongAmount
-	case posdesk.ExcSettledTwice:
-		return posdesk.IncidentDuplicateCharge
-	case posdesk.ExcRefundNotCredited:
-		return posdesk.IncidentCustomerRefund
-	}
-	return posdesk.IncidentOther
-}
-
 func runIncidentFromException(e *env, args []string) error {
 	if len(args) != 1 {
 		return usagef("give one exception number: posdesk incident from-exception ID (posdesk reconcile lists them)")
@@ -232,72 +197,8 @@ func runIncidentFromException(e *env, args []string) error {
 	if !ok {
 		return usagef("%q is not an exception number; numbers are whole numbers such as 7", args[0])
 	}
-	ctx := e.Ctx
-	x, err := e.DB.FindExceptionByID(ctx, id)
+	inc, err := e.DB.CreateIncidentFromException(e.Ctx, id, exceptionIncident(e.Ctx, shopLocation(e.Ctx, e.DB, e.Loc), e.Now))
 	if err != nil {
-		return err
-	}
-	if x.IncidentID != 0 {
-		return posdesk.Errorf(posdesk.ECONFLICT, "Exception %d already became incident %d.", x.ID, x.IncidentID)
-	}
-	inc := &posdesk.Incident{Kind: incidentKindFor(x.Kind), Cause: posdesk.CauseUnknown}
-	// The amount in question: what is missing, extra or wrong.
-	diff := x.Actual.Sub(x.Expected)
-	switch x.Kind {
-	case posdesk.ExcApprovedNotSettled, posdesk.ExcRefundNotCredited:
-		diff = x.Expected
-	case posdesk.ExcChargedButPOSFailed, posdesk.ExcSettledNotInLedger:
-		diff = x.Actual
-	}
-	if diff.IsNegative() {
-		diff = diff.Neg()
-	}
-	inc.Amount = diff
-	var story []string
-	story = append(story, i18n.T("From reconciliation exception %d (%s): %s", x.ID, queueTitle(x.Kind), x.Reason))
-	var lines []*posdesk.SettlementLine
-	for _, lid := range x.SettlementLineIDs {
-		ls, _, err := e.DB.FindSettlementLines(ctx, posdesk.SettlementLineFilter{ID: &lid})
-		if err != nil {
-			return err
-		}
-		for _, l := range ls {
-			lines = append(lines, l)
-			story = append(story, i18n.T("Settlement line %d: RRN %s, terminal %s, batch %s, trace %s, card %s, %s at %s, net %s, settled %s.",
-				l.ID, l.RRN, l.TerminalID, l.Batch, l.Trace, l.Card, l.Amount.Display(), l.Time.In(e.Loc).Format("2006-01-02 15:04:05"), l.Net.Display(), l.SettleDate.String()))
-		}
-	}
-	for _, bid := range x.BankLineIDs {
-		bs, _, err := e.DB.FindBankLines(ctx, posdesk.BankLineFilter{ID: &bid})
-		if err != nil {
-			return err
-		}
-		for _, b := range bs {
-			story = append(story, i18n.T("Bank line %d on %s: %s %s, credit %s.", b.ID, b.Date.String(), b.Description, b.Counterparty, b.Credit.Display()))
-		}
-	}
-	inc.Story = strings.Join(story, "\n")
-	switch {
-	case x.TransactionID != 0:
-		inc.Transactions = []*posdesk.Transaction{{ID: x.TransactionID}}
-	case len(lines) > 0:
-		// Not in the ledger: the incident records the payment from the statement line.
-		l := lines[0]
-		slip := posdesk.NewSlip(inc.Kind, l.Time, l.Amount, l.TerminalID, l.Trace, l.RRN)
-		if slip.Amount.IsNegative() {
-			slip.Amount, slip.Kind = slip.Amount.Neg(), posdesk.KindRefund
-		}
-		slip.Batch, slip.Card, slip.Merchant, slip.AuthCode = l.Batch, l.Card, l.MerchantID, l.AuthCode
-		slip.Status = posdesk.StatusSettled
-		inc.Transactions = []*posdesk.Transaction{slip}
-		inc.Time = l.Time
-	default:
-		return posdesk.Errorf(posdesk.EINVALID, "Exception %d concerns a day's bank credit, not one payment: log it with posdesk incident add --kind posting_failure and the amounts from posdesk reconcile.", x.ID)
-	}
-	if err := e.DB.CreateIncident(ctx, inc); err != nil {
-		return err
-	}
-	if err := e.DB.LinkExceptionIncident(ctx, x.ID, inc.ID); err != nil {
 		return err
 	}
 	if e.JSON {
@@ -305,6 +206,36 @@ func runIncidentFromException(e *env, args []string) error {
 	}
 	fmt.Fprintln(e.Stdout, inc.ID)
 	return nil
+}
+
+// exceptionIncident returns what the command line and the GUI give storage to turn an
+// exception into an incident: the rules of reconcile.IncidentFromException, with the exception
+// and its statement lines attached as a text file through the attachment intake. loc is the
+// shop's time zone.
+func exceptionIncident(ctx context.Context, loc *time.Location, now func() time.Time) posdesk.ExceptionIncidentFunc {
+	return func(x *posdesk.Exception, r *posdesk.ExceptionRecords) (*posdesk.Incident, *posdesk.Attachment, error) {
+		p, err := reconcile.IncidentFromException(x, r, loc)
+		if err != nil {
+			return nil, nil, err
+		}
+		a, err := attach.Intake(p.FileName, strings.NewReader(p.Text), attach.Options{Kind: posdesk.AttachmentStatement,
+			Caption: p.Caption, By: posdesk.ActorName(ctx), Now: now})
+		if err != nil {
+			return nil, nil, err
+		}
+		return p.Incident, a, nil
+	}
+}
+
+// shopLocation returns the shop's time zone (setting shop.timezone), or fallback when none is
+// set or it is not a zone this PC knows.
+func shopLocation(ctx context.Context, db *sqlite.DB, fallback *time.Location) *time.Location {
+	if name, err := db.Setting(ctx, sqlite.ShopTimezoneSetting, ""); err == nil && name != "" {
+		if loc, err := time.LoadLocation(name); err == nil {
+			return loc
+		}
+	}
+	return fallback
 }
 
 // receiveRefundCredits records a receipt on every open follow-up the acquirer owes the shop

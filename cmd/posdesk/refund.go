@@ -15,7 +15,6 @@ import (
 
 	"github.com/posdesk/posdesk/internal/i18n"
 	"github.com/posdesk/posdesk/internal/posdesk"
-	"github.com/posdesk/posdesk/internal/sqlite"
 )
 
 var rfAddFlags struct {
@@ -181,13 +180,7 @@ func rfParse[T interface {
 // rfToday returns the shop's date now, in the shop's time zone (setting shop.timezone) or the
 // PC's.
 func rfToday(e *env) posdesk.Date {
-	loc := e.Loc
-	if name, err := e.DB.Setting(e.Ctx, sqlite.ShopTimezoneSetting, ""); err == nil && name != "" {
-		if l, err := time.LoadLocation(name); err == nil {
-			loc = l
-		}
-	}
-	return posdesk.DateOf(e.Now(), loc)
+	return posdesk.DateOf(e.Now(), shopLocation(e.Ctx, e.DB, e.Loc))
 }
 
 // rfDate parses an optional date flag; "none" gives the zero Date and clear = true.

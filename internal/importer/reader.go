@@ -85,6 +85,8 @@ type Reader struct {
 	kinds       map[string]posdesk.TxKind   // kind cells already parsed ("" when unknown)
 	statuses    map[string]posdesk.TxStatus // status cells already parsed
 
+	ahead *readAhead // reads and splits lines on another goroutine while rows are parsed
+
 	seen     occurrences
 	seed     maphash.Seed
 	fp       []byte
@@ -420,7 +422,7 @@ func (r *Reader) Next() (*Record, error) {
 			}
 		} else {
 			var err error
-			rec, line, err = r.readRecord()
+			rec, line, err = r.nextRecord()
 			if err != nil {
 				var re posdesk.RowError
 				if errors.As(err, &re) {
@@ -1031,9 +1033,12 @@ func (r *Reader) POSLines() iter.Seq2[*posdesk.POSLine, error] {
 	}
 }
 
-// records yields records and row errors until the end, stopping after a fatal error.
+// records yields records and row errors until the end, stopping after a fatal error. The
+// lines are read and split on another goroutine meanwhile; once the sequence ends, the reader
+// is done.
 func (r *Reader) records() iter.Seq2[*Record, error] {
 	return func(yield func(*Record, error) bool) {
+		defer r.startReadAhead()()
 		for {
 			rec, err := r.Next()
 			if errors.Is(err, io.EOF) {
@@ -1051,6 +1056,93 @@ func (r *Reader) records() iter.Seq2[*Record, error] {
 			}
 		}
 	}
+}
+
+// rawRecord is a record read ahead: its cells and first line, or why it could not be read.
+type rawRecord struct {
+	cells []string
+	line  int
+	err   error
+}
+
+// readAhead reads the records of a file on its own goroutine, in batches, while the rows before
+// them are parsed: decoding and splitting the lines is about a third of the work of reading a
+// statement, and an import has a second core for it.
+type readAhead struct {
+	batches chan []rawRecord
+	stop    chan struct{}
+	done    chan struct{}
+	cur     []rawRecord
+}
+
+// readAheadRows is how many records go to the parser at a time.
+const readAheadRows = 256
+
+// startReadAhead starts reading ahead and returns the function that stops it, which waits for
+// the goroutine to end; the reader is done after that (Next returns io.EOF or the error met).
+// Until it is stopped, only the goroutine touches the decoder and the CSV reader.
+func (r *Reader) startReadAhead() (stop func()) {
+	if r.ahead != nil || r.err != nil || r.done {
+		return func() {}
+	}
+	a := &readAhead{batches: make(chan []rawRecord, 4), stop: make(chan struct{}), done: make(chan struct{})}
+	r.ahead = a
+	go func() {
+		defer close(a.done)
+		defer close(a.batches)
+		var batch []rawRecord
+		var cells []string // one allocation for the cells of a batch: the CSV reader reuses its slice
+		for {
+			if batch == nil {
+				batch = make([]rawRecord, 0, readAheadRows)
+				cells = make([]string, 0, readAheadRows*max(len(r.mapp.Header), 1))
+			}
+			rec, line, err := r.readRecord()
+			start := len(cells)
+			cells = append(cells, rec...)
+			batch = append(batch, rawRecord{cells: cells[start:len(cells):len(cells)], line: line, err: err})
+			last := err != nil && !IsRowError(err) // the end of the file, or a fatal error
+			if len(batch) == readAheadRows || last {
+				select {
+				case a.batches <- batch:
+				case <-a.stop:
+					return
+				}
+				batch = nil
+			}
+			if last {
+				return
+			}
+		}
+	}()
+	return func() {
+		close(a.stop)
+		<-a.done
+		if !r.done && r.err == nil {
+			r.err = posdesk.Errorf(posdesk.EINTERNAL, "File %s: reading stopped before the end.", r.name)
+		}
+	}
+}
+
+// nextRecord returns the next record, read ahead when the reader is reading ahead.
+func (r *Reader) nextRecord() ([]string, int, error) {
+	a := r.ahead
+	if a == nil {
+		return r.readRecord()
+	}
+	if len(a.cur) == 0 {
+		b, ok := <-a.batches
+		if !ok {
+			return nil, 0, io.EOF
+		}
+		a.cur = b
+	}
+	rr := a.cur[0]
+	a.cur = a.cur[1:]
+	if rr.err != nil {
+		return nil, rr.line, rr.err
+	}
+	return rr.cells, rr.line, nil
 }
 
 // IsRowError reports whether err is a refused row (reading may go on) rather than a refused file.

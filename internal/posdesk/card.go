@@ -37,21 +37,24 @@ func MaskCard(s string) (string, error) {
 	if s == "" {
 		return "", nil
 	}
-	var b strings.Builder
-	for _, r := range s {
-		switch {
-		case r >= '0' && r <= '9':
-			b.WriteRune(r)
-		case r >= '０' && r <= '９':
-			b.WriteRune('0' + r - '０')
-		case r == '*' || r == 'x' || r == 'X' || r == '•' || r == '＊':
-			b.WriteByte('*')
-		case r == ' ' || r == '-':
-		default:
-			return "", Invalid("card", "Card number may hold only digits and * (for example 622848******1234).")
+	c := s
+	if !digitsAndStars(s) { // else already in its plain form, as in a statement or the database
+		var b strings.Builder
+		for _, r := range s {
+			switch {
+			case r >= '0' && r <= '9':
+				b.WriteRune(r)
+			case r >= '０' && r <= '９':
+				b.WriteRune('0' + r - '０')
+			case r == '*' || r == 'x' || r == 'X' || r == '•' || r == '＊':
+				b.WriteByte('*')
+			case r == ' ' || r == '-':
+			default:
+				return "", Invalid("card", "Card number may hold only digits and * (for example 622848******1234).")
+			}
 		}
+		c = b.String()
 	}
-	c := b.String()
 	n := len(c)
 	if !strings.Contains(c, "*") {
 		switch {
@@ -66,21 +69,28 @@ func MaskCard(s string) (string, error) {
 		return "", Invalid("card", "Card number must be the full number (13 to 19 digits), a masked number such as 622848******1234, or the last 4 digits.")
 	}
 	// Keep at most 6 leading and 4 trailing digits; everything else becomes '*'.
+	lead := strings.IndexByte(c, '*')
+	trail := n - 1 - strings.LastIndexByte(c, '*')
+	if lead <= 6 && trail <= 4 && strings.Count(c[lead:n-trail], "*") == n-trail-lead {
+		return c, nil // masked already
+	}
 	out := []byte(c)
-	lead := 0
-	for lead < n && out[lead] != '*' {
-		lead++
-	}
-	trail := 0
-	for trail < n-lead && out[n-1-trail] != '*' {
-		trail++
-	}
 	for i := range out {
 		if (i >= 6 || i >= lead) && i < n-min(trail, 4) {
 			out[i] = '*'
 		}
 	}
 	return string(out), nil
+}
+
+// digitsAndStars reports whether s holds only ASCII digits and '*'.
+func digitsAndStars(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; (c < '0' || c > '9') && c != '*' {
+			return false
+		}
+	}
+	return true
 }
 
 // CardLast4 returns the last four characters of a masked card when they are digits, or "".

@@ -18,6 +18,9 @@ var minorUnits = map[string]int32{
 
 // MinorUnits returns the number of decimal places of currency, and whether it is known.
 func MinorUnits(currency string) (int32, bool) {
+	if currency == DefaultCurrency { // most amounts, and a map lookup costs more than this
+		return 2, true
+	}
 	n, ok := minorUnits[currency]
 	return n, ok
 }

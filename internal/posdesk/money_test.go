@@ -208,3 +208,16 @@ func TestMinorUnits(t *testing.T) {
 		}
 	}
 }
+
+// The shortcut for the default currency agrees with the table.
+func TestMinorUnitsDefaultCurrency(t *testing.T) {
+	n, ok := posdesk.MinorUnits(posdesk.DefaultCurrency)
+	if n != 2 || !ok {
+		t.Fatalf("MinorUnits(%s) = %d, %v", posdesk.DefaultCurrency, n, ok)
+	}
+	for _, c := range []string{"JPY", "HKD", "USD"} {
+		if _, ok := posdesk.MinorUnits(c); !ok {
+			t.Errorf("MinorUnits(%s) unknown", c)
+		}
+	}
+}

@@ -110,14 +110,24 @@ func (b *ImportBatch) Undone() bool { return !b.UndoneAt.IsZero() }
 
 // Validate returns an EINVALID error when the batch cannot be stored.
 func (b *ImportBatch) Validate() error {
+	if err := b.ValidateStart(); err != nil {
+		return err
+	}
+	if len(b.FileSHA256) != 64 {
+		return Invalid("file", "The import of %s has no file checksum.", b.FileName)
+	}
+	return nil
+}
+
+// ValidateStart checks what an import needs before its file is read: the kind and the file
+// name. The file's checksum, which Validate also checks, may be known only once the file has
+// been read (the importer hashes it as it goes).
+func (b *ImportBatch) ValidateStart() error {
 	if !b.Kind.Valid() {
 		return Invalid("kind", "Import kind %q is not known; use pos, settlement or bank.", string(b.Kind))
 	}
 	if b.FileName == "" {
 		return Invalid("file", "The import has no file name.")
-	}
-	if len(b.FileSHA256) != 64 {
-		return Invalid("file", "The import of %s has no file checksum.", b.FileName)
 	}
 	return nil
 }
@@ -206,6 +216,20 @@ type Exception struct {
 // Open reports whether the exception still stands and no incident was opened from it.
 func (e *Exception) Open() bool { return e.ResolvedAt.IsZero() && e.IncidentID == 0 }
 
+// ExceptionRecords are the stored records an exception concerns, read with it: what an incident
+// opened from the exception links and attaches.
+type ExceptionRecords struct {
+	Transaction     *Transaction      // the ledger record (Exception.TransactionID), nil when none
+	SettlementLines []*SettlementLine // those of SettlementLineIDs still counted (batch not undone)
+	BankLines       []*BankLine       // those of BankLineIDs still counted
+	Files           map[int64]string  // import batch ID -> file name, for the lines' batches
+}
+
+// ExceptionIncidentFunc turns an exception and its records into the incident to log and the
+// attachment to add to it (nil for none). It must not write anything: storage calls it inside
+// the write transaction that stores its result.
+type ExceptionIncidentFunc func(x *Exception, r *ExceptionRecords) (*Incident, *Attachment, error)
+
 // MatchScore bounds: a score of MatchScoreExact comes from an exact key, scores from
 // MatchScoreAuto up need no confirmation, anything lower waits for a person.
 const (
@@ -258,8 +282,8 @@ type BankLineFilter struct {
 // transaction: rows whose fingerprint is already stored (in a batch that was not undone) count as
 // duplicates and are not stored again. A posdesk.RowError from lines counts the row as refused and
 // keeps it in batch.Errors; any other error refuses the whole file and stores nothing. The counts
-// New, Duplicate and Refused are filled in; Skipped is read from batch once lines is exhausted,
-// so the sequence may set it last.
+// New, Duplicate and Refused are filled in; Skipped and FileSHA256 are read from batch once lines
+// is exhausted, so the sequence may set them last (importer.WithBatch does).
 type ImportService interface {
 	// CreateSettlementImport stores a settlement statement's lines.
 	CreateSettlementImport(ctx context.Context, batch *ImportBatch, lines iter.Seq2[*SettlementLine, error]) error
@@ -326,4 +350,12 @@ type ReconcileService interface {
 	FindExceptionByID(ctx context.Context, id int64) (*Exception, error)
 	// FindExceptions returns the matching exceptions, by queue then date, and the total count.
 	FindExceptions(ctx context.Context, filter ExceptionFilter) ([]*Exception, int, error)
+	// CreateIncidentFromException opens an incident from exception id in one step: it reads the
+	// exception and its records, gives them to build, logs the incident build returns (creating
+	// or linking its ledger records, as CreateIncident does), adds the attachment and points the
+	// exception at the incident, all in one database transaction, so nothing is stored unless all
+	// of it is. ECONFLICT (naming the incident) when the exception already became an incident,
+	// ENOTFOUND when it does not exist. The incident may link no ledger record only when the
+	// exception is a whole day's bank credit (ExcBankCreditMismatch).
+	CreateIncidentFromException(ctx context.Context, id int64, build ExceptionIncidentFunc) (*Incident, error)
 }

@@ -33,16 +33,27 @@ func (db *DB) AddAttachment(ctx context.Context, incidentID int64, a *posdesk.At
 	if err := db.authorize(ctx, posdesk.ActAttach, "incident", incidentID); err != nil {
 		return err
 	}
-	a.IncidentID = incidentID
-	a.Caption, a.FileName = posdesk.MaskText(a.Caption), posdesk.MaskText(a.FileName)
-	if err := a.Validate(); err != nil {
-		return err
-	}
 	tx, err := db.begin(ctx)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
+	if err := addAttachment(tx, incidentID, a); err != nil {
+		return err
+	}
+	return dbError(tx.Commit())
+}
+
+// addAttachment stores a for an incident inside tx, with its timeline and audit entries (see
+// AddAttachment). The file's bytes are stored in the same transaction, so a rollback leaves
+// nothing of it behind.
+func addAttachment(tx *Tx, incidentID int64, a *posdesk.Attachment) error {
+	ctx := tx.ctx
+	a.IncidentID = incidentID
+	a.Caption, a.FileName = posdesk.MaskText(a.Caption), posdesk.MaskText(a.FileName)
+	if err := a.Validate(); err != nil {
+		return err
+	}
 	inc, err := findIncident(ctx, tx, `i.id = ?`, incidentID)
 	if err != nil {
 		return err
@@ -75,12 +86,8 @@ func (db *DB) AddAttachment(ctx context.Context, incidentID int64, a *posdesk.At
 	if _, err := tx.ExecContext(ctx, `UPDATE incidents SET updated_at = ? WHERE id = ?`, unix(tx.now), incidentID); err != nil {
 		return dbError(err)
 	}
-	err = tx.audit("incident.attach", "incident", incidentID, nil, map[string]any{"attachment": a.ID, "file_name": a.FileName,
+	return tx.audit("incident.attach", "incident", incidentID, nil, map[string]any{"attachment": a.ID, "file_name": a.FileName,
 		"kind": a.Kind, "media_type": a.MediaType, "size": a.Size, "sha256": a.SHA256, "caption": a.Caption})
-	if err != nil {
-		return err
-	}
-	return dbError(tx.Commit())
 }
 
 // FindAttachments returns an incident's attachments in the order they were added, with their

@@ -15,9 +15,12 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/posdesk/posdesk/internal/posdesk"
+	sqlite3 "modernc.org/sqlite"
+	sqlite3lib "modernc.org/sqlite/lib"
 )
 
 // BackupInfo describes a backup file (see posdesk.BackupInfo).
@@ -56,7 +59,7 @@ func (db *DB) Backup(ctx context.Context, dest string) (*BackupInfo, error) {
 
 func (db *DB) backup(ctx context.Context, dest string) (*BackupInfo, error) {
 	if db.ReadOnly {
-		return nil, posdesk.Errorf(posdesk.EFORBIDDEN, "The database is open read-only; nothing was saved.")
+		return nil, db.readOnlyError()
 	}
 	dest, err := filepath.Abs(dest)
 	if err != nil {
@@ -78,7 +81,18 @@ func (db *DB) backup(ctx context.Context, dest string) (*BackupInfo, error) {
 	}
 	tmp := f.Name()
 	f.Close()
-	defer os.Remove(tmp) // gone after the rename; removes a failed attempt's leftovers
+	defer func() {
+		// Gone after the rename; removes a failed attempt's leftovers, however much of the copy
+		// was written, and the journal sealBackup may leave when the disk fills up under it.
+		os.Remove(tmp)
+		os.Remove(tmp + "-journal")
+	}()
+	copyFailed := func(err error) error {
+		if isDiskFull(err) {
+			return &posdesk.Error{Code: posdesk.EINTERNAL, Format: "The backup %s could not be written: the disk it goes to is full. No backup file was left behind; free some space there, or choose another folder, and try again.", Args: []any{dest}, Err: err}
+		}
+		return err
+	}
 
 	// VACUUM INTO needs a connection that may write (query_only refuses it); it only reads the
 	// source, in one read transaction, so writers carry on meanwhile.
@@ -98,17 +112,17 @@ func (db *DB) backup(ctx context.Context, dest string) (*BackupInfo, error) {
 	}
 	src.Close()
 	if err != nil {
-		return nil, dbError(err)
+		return nil, copyFailed(dbError(err))
 	}
 	info, err := sealBackup(ctx, tmp, db.Path, db.now())
 	if err != nil {
-		return nil, err
+		return nil, copyFailed(err)
 	}
 	if err := syncFile(tmp); err != nil {
-		return nil, &posdesk.Error{Code: posdesk.EINTERNAL, Format: "Cannot write the backup %s to disk.", Args: []any{dest}, Err: err}
+		return nil, copyFailed(&posdesk.Error{Code: posdesk.EINTERNAL, Format: "Cannot write the backup %s to disk.", Args: []any{dest}, Err: err})
 	}
 	if err := os.Rename(tmp, dest); err != nil {
-		return nil, &posdesk.Error{Code: posdesk.EINTERNAL, Format: "Cannot write the backup %s to disk.", Args: []any{dest}, Err: err}
+		return nil, copyFailed(&posdesk.Error{Code: posdesk.EINTERNAL, Format: "Cannot write the backup %s to disk.", Args: []any{dest}, Err: err})
 	}
 	syncDir(dir)
 	info.Path = dest
@@ -116,15 +130,40 @@ func (db *DB) backup(ctx context.Context, dest string) (*BackupInfo, error) {
 		info.Size = st.Size()
 	}
 
+	// A backup is one action: a copy the audit trail does not record is removed, so a failure
+	// leaves no file behind and "nothing was saved" stays true.
+	if err := db.recordBackup(ctx, info); err != nil {
+		os.Remove(dest)
+		syncDir(dir)
+		if isDiskFull(err) {
+			return nil, &posdesk.Error{Code: posdesk.EINTERNAL, Format: "The backup %s could not be recorded: the disk of the database is full. No backup file was left behind; free some space and try again.", Args: []any{dest}, Err: err}
+		}
+		return nil, err
+	}
+	return info, nil
+}
+
+// recordBackup writes the audit entry of the backup info describes.
+func (db *DB) recordBackup(ctx context.Context, info *BackupInfo) error {
 	tx, err := db.begin(ctx)
 	if err != nil {
-		return info, err
+		return err
 	}
 	defer tx.Rollback()
-	if err := tx.audit("backup", "backup", 0, nil, map[string]any{"file": posdesk.MaskText(dest), "audit_seq": info.Head.Seq, "audit_hash": info.Head.Hash}); err != nil {
-		return info, err
+	if err := tx.audit("backup", "backup", 0, nil, map[string]any{"file": posdesk.MaskText(info.Path), "audit_seq": info.Head.Seq, "audit_hash": info.Head.Hash}); err != nil {
+		return err
 	}
-	return info, dbError(tx.Commit())
+	return dbError(tx.Commit())
+}
+
+// isDiskFull reports whether err comes from a full disk: SQLite's SQLITE_FULL or the system's
+// ENOSPC.
+func isDiskFull(err error) bool {
+	var se *sqlite3.Error
+	if errors.As(err, &se) && se.Code()&0xff == sqlite3lib.SQLITE_FULL {
+		return true
+	}
+	return errors.Is(err, syscall.ENOSPC)
 }
 
 // sealBackup checks a fresh copy and writes its backup_info row: when, from where, and the audit

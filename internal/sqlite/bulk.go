@@ -3,8 +3,8 @@ package sqlite
 import (
 	"context"
 	"errors"
-	"fmt"
 	"iter"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -59,21 +59,14 @@ func bulkArgs(args []any, t *posdesk.Transaction) []any {
 		unix(t.CreatedAt), t.CreatedBy, unix(t.UpdatedAt))
 }
 
-// bulkRows is how many records one INSERT statement carries: fewer statements to run through
-// database/sql and the driver, and still far below SQLite's limit on parameters.
+// bulkRows is how many records the preparing goroutine hands to the writer at a time, and at
+// most how many one INSERT of a POS import carries (bulkInsertSQL).
 const bulkRows = 64
 
 func bulkInsertSQL(rows int) string {
 	one := "(" + strings.TrimSuffix(strings.Repeat("?,", len(bulkColumns)), ",") + ")"
 	return "INSERT INTO transactions (" + strings.Join(bulkColumns, ", ") + ") VALUES " +
 		strings.TrimSuffix(strings.Repeat(one+",", rows), ",")
-}
-
-// bulkChunk is a group of prepared records handed from the preparing goroutine to the writer.
-type bulkChunk struct {
-	args   []any
-	rows   int
-	lastID int64
 }
 
 // CreateTransactionsFrom stores the records gen yields, all from source src, in one write
@@ -83,8 +76,8 @@ type bulkChunk struct {
 // with ID 0 get the next free ID; set IDs must increase and be unused.
 //
 // Every record is masked and validated (Normalize, Validate) before it is written. Records are
-// prepared on one goroutine while another writes them, many rows per statement, so a million
-// demo records take seconds. If any record is refused or ctx is cancelled, nothing is stored.
+// prepared on one goroutine while another writes them through a feed (one INSERT … SELECT per
+// segment), so a million demo records take seconds. If any record is refused or ctx is cancelled, nothing is stored.
 func (db *DB) CreateTransactionsFrom(ctx context.Context, src posdesk.Source, gen func(firstID int64) iter.Seq[*posdesk.Transaction]) (BulkResult, error) {
 	action, ok := sourceAction(src)
 	if !ok {
@@ -120,66 +113,62 @@ func (db *DB) CreateTransactionsFrom(ctx context.Context, src posdesk.Source, ge
 	cacheSize = size
 
 	res := BulkResult{FirstID: maxID + 1}
-	chunks := make(chan bulkChunk, 4)
+	chunks := make(chan feedChunk, 4)
 	stop := make(chan struct{})
 	var prepErr error // set by the preparing goroutine before it closes chunks
 	go func() {
 		defer close(chunks)
 		prepErr = prepareBulk(tx, src, gen(maxID+1), maxID+1, chunks, stop)
 	}()
-	full, err := tx.PrepareContext(ctx, bulkInsertSQL(bulkRows))
-	if err != nil {
+	defer func() {
 		close(stop)
 		for range chunks {
 		}
+	}()
+	f, err := tx.openFeed(bulkColumns, chunks)
+	if err != nil {
 		return BulkResult{}, dbError(err)
 	}
-	defer full.Close()
-	var writeErr error
+	defer f.close(tx)
+	insert := `INSERT INTO transactions (` + f.columns() + `) SELECT ` + f.columns() + ` FROM ` + f.table
 	var dropped []string // CREATE INDEX statements of the indexes set aside
-	for c := range chunks {
-		if writeErr != nil {
-			continue // drain until the preparing goroutine has stopped
+	for segment := bulkDropAfter; !f.exhausted(); {
+		f.limit = segment
+		r, err := tx.ExecContext(ctx, insert)
+		if err != nil {
+			if f.err != nil {
+				return BulkResult{}, dbError(f.err)
+			}
+			return BulkResult{}, bulkWriteError(err)
 		}
+		n, _ := r.RowsAffected()
+		res.Count += int(n)
 		if dropped == nil && res.Count >= bulkDropAfter && int64(res.Count) >= maxID {
 			// A large batch: building the indexes once at the end, by sorting, is much faster
 			// than growing them row by row. Other connections keep seeing the old snapshot,
 			// indexes and all, until the commit.
 			bulkRebuilds.Add(1)
-			if dropped, writeErr = dropIndexes(tx); writeErr == nil {
-				full.Close()
-				full, writeErr = tx.PrepareContext(ctx, bulkInsertSQL(bulkRows))
+			if dropped, err = dropTableIndexes(tx, "transactions"); err != nil {
+				return BulkResult{}, dbError(err)
 			}
-			if writeErr != nil {
-				close(stop)
-				continue
-			}
+			segment = math.MaxInt
 		}
-		if c.rows == bulkRows {
-			_, writeErr = full.ExecContext(ctx, c.args...)
-		} else {
-			_, writeErr = tx.ExecContext(ctx, bulkInsertSQL(c.rows), c.args...)
-		}
-		if writeErr != nil {
-			close(stop)
-			continue
-		}
-		res.Count += c.rows
-		res.LastID = c.lastID
+	}
+	if f.err != nil {
+		return BulkResult{}, dbError(f.err)
 	}
 	if prepErr != nil {
 		return BulkResult{}, prepErr
 	}
-	if writeErr != nil {
-		return BulkResult{}, bulkWriteError(writeErr)
-	}
 	if res.Count == 0 {
 		return BulkResult{}, nil
 	}
-	for _, create := range dropped {
-		if _, err := tx.ExecContext(ctx, create); err != nil {
-			return BulkResult{}, dbError(fmt.Errorf("rebuild index: %w", err))
-		}
+	if err := rebuildIndexes(tx, dropped); err != nil {
+		return BulkResult{}, err
+	}
+	// The records' IDs increase from FirstID: the last one stored is the highest.
+	if err := tx.QueryRowContext(ctx, `SELECT max(id) FROM transactions`).Scan(&res.LastID); err != nil {
+		return BulkResult{}, dbError(err)
 	}
 	if err := tx.audit("transaction.create_batch", "transaction", res.FirstID, nil, map[string]any{
 		"count": res.Count, "first_id": res.FirstID, "last_id": res.LastID, "source": src,
@@ -199,43 +188,15 @@ var bulkDropAfter = 20000
 // bulkRebuilds counts the bulk inserts that set their indexes aside, for tests.
 var bulkRebuilds atomic.Int64
 
-// dropIndexes drops the indexes of the transactions table inside tx and returns the statements
-// that create them again.
-func dropIndexes(tx *Tx) ([]string, error) {
-	rows, err := tx.QueryContext(tx.ctx, `SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'transactions' AND sql IS NOT NULL ORDER BY name`)
-	if err != nil {
-		return nil, err
-	}
-	var names, creates []string
-	for rows.Next() {
-		var name, create string
-		if err := rows.Scan(&name, &create); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		names, creates = append(names, name), append(creates, create)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	for _, name := range names {
-		if _, err := tx.ExecContext(tx.ctx, `DROP INDEX "`+strings.ReplaceAll(name, `"`, `""`)+`"`); err != nil {
-			return nil, err
-		}
-	}
-	return append(creates[:0:0], creates...), nil
-}
-
 // prepareBulk masks, validates and numbers the records of seq and sends them to the writer in
 // chunks of bulkRows. It stops early, returning nil, when stop is closed.
-func prepareBulk(tx *Tx, src posdesk.Source, seq iter.Seq[*posdesk.Transaction], next int64, chunks chan<- bulkChunk, stop <-chan struct{}) error {
+func prepareBulk(tx *Tx, src posdesk.Source, seq iter.Seq[*posdesk.Transaction], next int64, chunks chan<- feedChunk, stop <-chan struct{}) error {
 	actor := posdesk.ActorName(tx.ctx)
 	args := make([]any, 0, bulkRows*len(bulkColumns))
 	rows := 0
-	send := func(last int64) bool {
+	send := func() bool {
 		select {
-		case chunks <- bulkChunk{args: args, rows: rows, lastID: last}:
+		case chunks <- feedChunk{args: args, rows: rows}:
 			args, rows = make([]any, 0, bulkRows*len(bulkColumns)), 0
 			return true
 		case <-stop:
@@ -271,12 +232,12 @@ func prepareBulk(tx *Tx, src posdesk.Source, seq iter.Seq[*posdesk.Transaction],
 		}
 		args = bulkArgs(args, t)
 		rows++
-		if rows == bulkRows && !send(t.ID) {
+		if rows == bulkRows && !send() {
 			return nil
 		}
 	}
 	if rows > 0 {
-		send(next - 1)
+		send()
 	}
 	return nil
 }

@@ -1,9 +1,6 @@
 package sqlite_test
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -17,8 +14,8 @@ import (
 	"github.com/posdesk/posdesk/internal/sqlite"
 )
 
-// importFile is what `posdesk import --kind settlement FILE` does: hash the file, read it and
-// store it as one batch.
+// importFile is what `posdesk import --kind settlement FILE` does: read the file (hashing it as
+// it goes) and store it as one batch.
 func importFile(tb testing.TB, db *sqlite.DB, path string) *posdesk.ImportBatch {
 	tb.Helper()
 	f, err := os.Open(path)
@@ -26,19 +23,12 @@ func importFile(tb testing.TB, db *sqlite.DB, path string) *posdesk.ImportBatch 
 		tb.Fatal(err)
 	}
 	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		tb.Fatal(err)
-	}
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		tb.Fatal(err)
-	}
 	rd, err := importer.NewReader(f, importer.Options{Kind: posdesk.ImportSettlement, FileName: path, Location: shopZone})
 	if err != nil {
 		tb.Fatal(err)
 	}
-	b := &posdesk.ImportBatch{FileName: filepath.Base(path), FileSHA256: hex.EncodeToString(h.Sum(nil)), Profile: rd.Mapping().Profile}
-	if err := db.CreateSettlementImport(Owner(), b, withSkipped(rd, b, rd.SettlementLines())); err != nil {
+	b := &posdesk.ImportBatch{FileName: filepath.Base(path), Profile: rd.Mapping().Profile}
+	if err := db.CreateSettlementImport(Owner(), b, importer.WithBatch(rd, b, rd.SettlementLines(), nil)); err != nil {
 		tb.Fatal(err)
 	}
 	return b

@@ -2,8 +2,9 @@ package sqlite_test
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
-	"iter"
 	"os"
 	"path/filepath"
 	"strings"
@@ -32,28 +33,16 @@ func openSample(tb testing.TB, name string) (*importer.Reader, *posdesk.ImportBa
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return rd, &posdesk.ImportBatch{FileName: name, FileSHA256: strings.Repeat("0", 63) + "1", Profile: rd.Mapping().Profile}
+	return rd, &posdesk.ImportBatch{FileName: name, Profile: rd.Mapping().Profile}
 }
 
 func importSettlement(tb testing.TB, db *sqlite.DB, name string) *posdesk.ImportBatch {
 	tb.Helper()
 	rd, b := openSample(tb, name)
-	if err := db.CreateSettlementImport(Owner(), b, withSkipped(rd, b, rd.SettlementLines())); err != nil {
+	if err := db.CreateSettlementImport(Owner(), b, importer.WithBatch(rd, b, rd.SettlementLines(), nil)); err != nil {
 		tb.Fatal(err)
 	}
 	return b
-}
-
-// withSkipped passes seq through and records the reader's skipped rows on b at the end.
-func withSkipped[T any](rd *importer.Reader, b *posdesk.ImportBatch, seq iter.Seq2[T, error]) iter.Seq2[T, error] {
-	return func(yield func(T, error) bool) {
-		for v, err := range seq {
-			if !yield(v, err) {
-				return
-			}
-		}
-		b.Skipped = rd.Stats().Skipped()
-	}
 }
 
 func TestSettlementImportDedupAndUndo(t *testing.T) {
@@ -119,7 +108,7 @@ func TestImportRowErrorsKept(t *testing.T) {
 		t.Fatal(err)
 	}
 	b := &posdesk.ImportBatch{FileName: "e.csv", FileSHA256: strings.Repeat("ab", 32)}
-	if err := db.CreateSettlementImport(Owner(), b, withSkipped(rd, b, rd.SettlementLines())); err != nil {
+	if err := db.CreateSettlementImport(Owner(), b, importer.WithBatch(rd, b, rd.SettlementLines(), nil)); err != nil {
 		t.Fatal(err)
 	}
 	if b.New != 1 || b.Refused != 2 || b.Skipped != 2 {
@@ -151,7 +140,7 @@ func TestImportRefusedFileStoresNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	b := &posdesk.ImportBatch{FileName: "bad.csv", FileSHA256: strings.Repeat("cd", 32)}
-	err = db.CreateSettlementImport(Owner(), b, rd.SettlementLines())
+	err = db.CreateSettlementImport(Owner(), b, importer.WithBatch(rd, b, rd.SettlementLines(), nil))
 	if err == nil || !strings.Contains(err.Error(), "line 100") {
 		t.Fatalf("import of a damaged file = %v", err)
 	}
@@ -169,7 +158,7 @@ func TestImportNeedsManager(t *testing.T) {
 	db := MustOpenDB(t)
 	cashier := posdesk.NewContextWithUser(context.Background(), &posdesk.User{ID: 2, Name: "li", Role: posdesk.RoleCashier})
 	rd, b := openSample(t, "bank_statement.csv")
-	if err := db.CreateBankImport(cashier, b, rd.BankLines()); posdesk.ErrorCode(err) != posdesk.EFORBIDDEN {
+	if err := db.CreateBankImport(cashier, b, importer.WithBatch(rd, b, rd.BankLines(), nil)); posdesk.ErrorCode(err) != posdesk.EFORBIDDEN {
 		t.Errorf("cashier import = %v", err)
 	}
 }
@@ -178,7 +167,7 @@ func TestPOSImport(t *testing.T) {
 	db := MustOpenDB(t)
 	ctx := Owner()
 	rd, b := openSample(t, "pos_export_en.csv")
-	if err := db.CreatePOSImport(ctx, b, rd.POSLines()); err != nil {
+	if err := db.CreatePOSImport(ctx, b, importer.WithBatch(rd, b, rd.POSLines(), nil)); err != nil {
 		t.Fatal(err)
 	}
 	if b.New != 121 || b.Duplicate != 0 {
@@ -194,7 +183,7 @@ func TestPOSImport(t *testing.T) {
 		}
 	}
 	rd, b2 := openSample(t, "pos_export_en.csv")
-	if err := db.CreatePOSImport(ctx, b2, rd.POSLines()); err != nil {
+	if err := db.CreatePOSImport(ctx, b2, importer.WithBatch(rd, b2, rd.POSLines(), nil)); err != nil {
 		t.Fatal(err)
 	}
 	if b2.New != 0 || b2.Duplicate != 121 {
@@ -217,7 +206,7 @@ func TestPOSImport(t *testing.T) {
 func TestBankImport(t *testing.T) {
 	db := MustOpenDB(t)
 	rd, b := openSample(t, "bank_statement.csv")
-	if err := db.CreateBankImport(Owner(), b, rd.BankLines()); err != nil {
+	if err := db.CreateBankImport(Owner(), b, importer.WithBatch(rd, b, rd.BankLines(), nil)); err != nil {
 		t.Fatal(err)
 	}
 	lines, n, err := db.FindBankLines(Owner(), posdesk.BankLineFilter{})
@@ -269,7 +258,7 @@ func TestLargeImportOverlap(t *testing.T) {
 	}
 	for _, tt := range tests {
 		rd, b := read(tt.name+".csv", tt.ranges...)
-		if err := db.CreateSettlementImport(Owner(), b, rd.SettlementLines()); err != nil {
+		if err := db.CreateSettlementImport(Owner(), b, importer.WithBatch(rd, b, rd.SettlementLines(), nil)); err != nil {
 			t.Fatal(err)
 		}
 		if b.New != tt.new || b.Duplicate != tt.dups {
@@ -295,12 +284,12 @@ func TestReconciliationStored(t *testing.T) {
 	db := MustOpenDB(t)
 	ctx := Owner()
 	rd, pb := openSample(t, "pos_export_en.csv")
-	if err := db.CreatePOSImport(ctx, pb, rd.POSLines()); err != nil {
+	if err := db.CreatePOSImport(ctx, pb, importer.WithBatch(rd, pb, rd.POSLines(), nil)); err != nil {
 		t.Fatal(err)
 	}
 	importSettlement(t, db, "settlement_gbk.csv")
 	rd, bb := openSample(t, "bank_statement.csv")
-	if err := db.CreateBankImport(ctx, bb, rd.BankLines()); err != nil {
+	if err := db.CreateBankImport(ctx, bb, importer.WithBatch(rd, bb, rd.BankLines(), nil)); err != nil {
 		t.Fatal(err)
 	}
 	run := func(now time.Time) *posdesk.Reconciliation {
@@ -365,7 +354,7 @@ func TestConfirmMatch(t *testing.T) {
 	db := MustOpenDB(t)
 	ctx := Owner()
 	rd, pb := openSample(t, "pos_export_en.csv")
-	if err := db.CreatePOSImport(ctx, pb, rd.POSLines()); err != nil {
+	if err := db.CreatePOSImport(ctx, pb, importer.WithBatch(rd, pb, rd.POSLines(), nil)); err != nil {
 		t.Fatal(err)
 	}
 	importSettlement(t, db, "settlement_gbk.csv")
@@ -392,4 +381,37 @@ func TestConfirmMatch(t *testing.T) {
 		t.Errorf("confirm missing = %v", err)
 	}
 	_ = errors.New
+}
+
+// The file is read once: the batch's checksum is the one the reader computed while importing,
+// and an import whose lines end without a checksum stores nothing.
+func TestImportChecksumFromReader(t *testing.T) {
+	db := MustOpenDB(t)
+	data, err := os.ReadFile(filepath.Join("testdata", "import", "settlement_gbk.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(data)
+	b := importSettlement(t, db, "settlement_gbk.csv")
+	if got, want := b.FileSHA256, hex.EncodeToString(sum[:]); got != want {
+		t.Fatalf("checksum %s, want %s", got, want)
+	}
+	stored, _, err := db.FindImportBatches(context.Background(), posdesk.ImportBatchFilter{FileSHA256: &b.FileSHA256})
+	if err != nil || len(stored) != 1 || stored[0].ID != b.ID {
+		t.Fatalf("batches by checksum: %v, %v", stored, err)
+	}
+
+	rd, b2 := openSample(t, "bank_statement.csv")
+	err = db.CreateBankImport(Owner(), b2, rd.BankLines()) // no importer.WithBatch: no checksum
+	if posdesk.ErrorCode(err) != posdesk.EINVALID || !strings.Contains(err.Error(), "checksum") {
+		t.Fatalf("import without checksum: %v", err)
+	}
+	all, _, err := db.FindImportBatches(context.Background(), posdesk.ImportBatchFilter{})
+	if err != nil || len(all) != 1 {
+		t.Fatalf("batches after the refused import: %d, %v", len(all), err)
+	}
+	lines, _, err := db.FindBankLines(context.Background(), posdesk.BankLineFilter{})
+	if err != nil || len(lines) != 0 {
+		t.Fatalf("bank lines after the refused import: %d, %v", len(lines), err)
+	}
 }

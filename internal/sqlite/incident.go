@@ -344,6 +344,26 @@ func (db *DB) CreateIncident(ctx context.Context, inc *posdesk.Incident) error {
 	if len(inc.Transactions) == 0 {
 		return posdesk.Invalid("transactions", "Link the incident to a ledger transaction, or enter the slip's amount and time.")
 	}
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := createIncident(tx, inc); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return dbError(err)
+	}
+	inc.Events, inc.Contacts = nil, nil
+	return nil
+}
+
+// createIncident logs inc with status open inside tx (see CreateIncident), with its linked or
+// created ledger records, its first timeline entry and its audit entry. It links whatever
+// records inc has, none included: callers decide whether an incident may have none.
+func createIncident(tx *Tx, inc *posdesk.Incident) error {
+	ctx := tx.ctx
 	// Check everything before writing, so a form can show every problem at once.
 	var es posdesk.Errors
 	for _, t := range inc.Transactions {
@@ -355,11 +375,6 @@ func (db *DB) CreateIncident(ctx context.Context, inc *posdesk.Incident) error {
 			es = appendErrors(es, t.Validate())
 		}
 	}
-	tx, err := db.begin(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
 	for i, t := range inc.Transactions {
 		if t.ID != 0 {
 			found, err := linkableTransaction(tx, t.ID)
@@ -399,7 +414,7 @@ func (db *DB) CreateIncident(ctx context.Context, inc *posdesk.Incident) error {
 		seen[inc.Transactions[i].ID] = true
 	}
 
-	local := db.Now()
+	local := tx.db.Now()
 	year := local.Year()
 	var seq int
 	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(seq), 0) + 1 FROM incidents WHERE year = ?`, year).Scan(&seq); err != nil {
@@ -427,14 +442,7 @@ func (db *DB) CreateIncident(ctx context.Context, inc *posdesk.Incident) error {
 	if err := addEvent(tx, &posdesk.IncidentEvent{IncidentID: inc.ID, Type: posdesk.EventCreated, To: posdesk.IncidentOpen}); err != nil {
 		return err
 	}
-	if err := tx.audit("incident.create", "incident", inc.ID, nil, auditIncident(inc)); err != nil {
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return dbError(err)
-	}
-	inc.Events, inc.Contacts = nil, nil
-	return nil
+	return tx.audit("incident.create", "incident", inc.ID, nil, auditIncident(inc))
 }
 
 func appendErrors(es posdesk.Errors, err error) posdesk.Errors {

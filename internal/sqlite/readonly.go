@@ -30,14 +30,11 @@ const (
 )
 
 // Writable reports whether the database at path (which need not exist yet) can be written, and
-// if not, why. It tries what SQLite will do: open the file for writing, and create a file in its
-// folder. Errors other than a refusal (a missing folder) count as writable: Open reports them.
+// if not, why. It tries what SQLite will do: create a file in its folder, and open the file for
+// writing. When both are refused the folder is named: a copy in a folder the user may write to
+// is writable too, so that advice fixes both. Errors other than a refusal (a missing folder)
+// count as writable: Open reports them.
 func Writable(path string) ReadOnlyReason {
-	if f, err := os.OpenFile(path, os.O_RDWR, 0); err == nil {
-		f.Close()
-	} else if refused(err) {
-		return ReadOnlyFile
-	}
 	dir := filepath.Dir(path)
 	if f, err := os.CreateTemp(dir, ".posdesk-write-check-*"); err == nil {
 		name := f.Name()
@@ -45,6 +42,11 @@ func Writable(path string) ReadOnlyReason {
 		os.Remove(name)
 	} else if refused(err) {
 		return ReadOnlyFolder
+	}
+	if f, err := os.OpenFile(path, os.O_RDWR, 0); err == nil {
+		f.Close()
+	} else if refused(err) {
+		return ReadOnlyFile
 	}
 	return ""
 }
@@ -63,7 +65,12 @@ func refused(err error) bool {
 // the records shown are what the file holds. A database that does not exist in a read-only
 // folder cannot be created: that is an error, not a notice.
 func OpenOrReadOnly(path string) (db *DB, notice error, err error) {
-	reason := Writable(path)
+	return openOrReadOnly(path, Writable(path))
+}
+
+// openOrReadOnly is OpenOrReadOnly once Writable has given its reason; tests running as root
+// (who may write any file) give it themselves.
+func openOrReadOnly(path string, reason ReadOnlyReason) (db *DB, notice error, err error) {
 	if reason == "" {
 		db, err := Open(path)
 		return db, nil, err
@@ -71,10 +78,11 @@ func OpenOrReadOnly(path string) (db *DB, notice error, err error) {
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 		return nil, nil, &posdesk.Error{Code: posdesk.EFORBIDDEN, Format: "Cannot create the database %s: its folder is read-only. Choose a folder you can write to.", Args: []any{path}, Err: err}
 	}
-	db, err = openReadOnly(path, reason == ReadOnlyFolder)
+	db, err = openReadOnly(path)
 	if err != nil {
 		return nil, nil, err
 	}
+	db.readOnlyWhy = reason
 	if reason == ReadOnlyFolder {
 		notice = posdesk.Errorf(posdesk.EFORBIDDEN, "The folder of %s is read-only, so posdesk shows the records read-only and saves nothing. To work normally, move the database to a folder you can write to.", path)
 	} else {
@@ -83,16 +91,35 @@ func OpenOrReadOnly(path string) (db *DB, notice error, err error) {
 	return db, notice, nil
 }
 
-// openReadOnly opens path with read-only connections (mode=ro). In a read-only folder SQLite
-// cannot create the -shm file WAL readers share; when the database has no -wal file either
-// (it was closed cleanly) nothing can change it while the folder stays read-only, so it is
-// opened immutable, which needs neither.
-func openReadOnly(path string, folderReadOnly bool) (*DB, error) {
+// readOnlyError is the refusal of every write on a database open read-only: what happened, why
+// (when OpenOrReadOnly knows) and how to work normally again.
+func (db *DB) readOnlyError() error {
+	switch db.readOnlyWhy {
+	case ReadOnlyFile:
+		return posdesk.Errorf(posdesk.EFORBIDDEN, "Nothing was saved: the database file %s is read-only. Make the file writable (or copy it to a folder you can write to), then start posdesk again.", db.Path)
+	case ReadOnlyFolder:
+		return posdesk.Errorf(posdesk.EFORBIDDEN, "Nothing was saved: the folder of %s is read-only, and posdesk must write beside the database. Copy the database to a folder you can write to and open it from there.", db.Path)
+	}
+	return posdesk.Errorf(posdesk.EFORBIDDEN, "The database is open read-only; nothing was saved.")
+}
+
+// openReadOnly opens path with read-only connections (mode=ro). A WAL reader shares a -shm file
+// (and a -wal) beside the database. When the database has no -wal file (it was closed cleanly,
+// and no connection has it open now) it is opened immutable, which needs neither:
+//   - in a read-only folder they cannot be created, and nothing can change the file while the
+//     folder stays read-only;
+//   - beside a read-only file in a writable folder SQLite would create them, owned by this
+//     user and as read-only as the file, and leave them behind (a reader cannot remove the
+//     -wal): the file's owner would then find the database read-only for them too. The price
+//     is that a change the owner makes while this reader is open is not seen (or, rarely,
+//     makes a read fail until it is reopened); the file itself is never at risk.
+//
+// With a -wal present (a writer has it open, or was killed) the reader uses it and its -shm,
+// so it sees every commit.
+func openReadOnly(path string) (*DB, error) {
 	dsn := readOnlyDSN(path, false)
-	if folderReadOnly {
-		if _, err := os.Stat(path + "-wal"); errors.Is(err, fs.ErrNotExist) {
-			dsn = readOnlyDSN(path, true)
-		}
+	if _, err := os.Stat(path + "-wal"); errors.Is(err, fs.ErrNotExist) {
+		dsn = readOnlyDSN(path, true)
 	}
 	db := &DB{Path: path, Now: time.Now, Throttle: posdesk.DefaultThrottle, ReadOnly: true}
 	var err error

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/posdesk/posdesk/internal/posdesk"
@@ -236,7 +238,11 @@ func scanException(s scanner) (*posdesk.Exception, error) {
 
 // FindExceptionByID returns the exception with id, or ENOTFOUND.
 func (db *DB) FindExceptionByID(ctx context.Context, id int64) (*posdesk.Exception, error) {
-	e, err := scanException(db.read.QueryRowContext(ctx, `SELECT `+exceptionColumns+` FROM exceptions WHERE id = ?`, id))
+	return findException(ctx, db.read, id)
+}
+
+func findException(ctx context.Context, q querier, id int64) (*posdesk.Exception, error) {
+	e, err := scanException(q.QueryRowContext(ctx, `SELECT `+exceptionColumns+` FROM exceptions WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, posdesk.Errorf(posdesk.ENOTFOUND, "Exception %d does not exist.", id)
 	}
@@ -288,7 +294,9 @@ func (db *DB) FindExceptions(ctx context.Context, f posdesk.ExceptionFilter) ([]
 	return out, total, dbError(rows.Err())
 }
 
-// LinkExceptionIncident records that an incident was opened from an exception.
+// LinkExceptionIncident records that an existing incident covers an exception (an incident
+// logged by hand before reconciliation found the exception). To open a new incident from an
+// exception use CreateIncidentFromException, which does it in the same transaction.
 func (db *DB) LinkExceptionIncident(ctx context.Context, exceptionID, incidentID int64) error {
 	if err := db.authorize(ctx, posdesk.ActLogIncident, "exception", exceptionID); err != nil {
 		return err
@@ -298,15 +306,181 @@ func (db *DB) LinkExceptionIncident(ctx context.Context, exceptionID, incidentID
 		return err
 	}
 	defer tx.Rollback()
-	res, err := tx.ExecContext(ctx, `UPDATE exceptions SET incident_id = ? WHERE id = ? AND incident_id IS NULL`, incidentID, exceptionID)
+	x, err := findException(ctx, tx, exceptionID)
 	if err != nil {
-		return dbError(err)
+		return err
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return posdesk.Errorf(posdesk.ECONFLICT, "Exception %d already has an incident, or does not exist.", exceptionID)
+	if err := exceptionFree(tx, x); err != nil {
+		return err
 	}
-	if err := tx.audit("exception.incident", "exception", exceptionID, nil, map[string]any{"incident": incidentID}); err != nil {
+	if _, err := findIncident(ctx, tx, `i.id = ?`, incidentID); err != nil {
+		return err
+	}
+	if err := linkExceptionIncident(tx, exceptionID, incidentID); err != nil {
 		return err
 	}
 	return dbError(tx.Commit())
+}
+
+// exceptionFree returns ECONFLICT, naming the incident, when x already became one.
+func exceptionFree(tx *Tx, x *posdesk.Exception) error {
+	if x.IncidentID == 0 {
+		return nil
+	}
+	var number string
+	err := tx.QueryRowContext(tx.ctx, `SELECT number FROM incidents WHERE id = ?`, x.IncidentID).Scan(&number)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return dbError(err)
+	}
+	if number == "" {
+		number = strconv.FormatInt(x.IncidentID, 10)
+	}
+	return posdesk.Errorf(posdesk.ECONFLICT, "Exception %[1]d already became incident %[2]s; open that incident instead of a new one.", x.ID, number)
+}
+
+// linkExceptionIncident points an exception at an incident inside tx, with its audit entry.
+func linkExceptionIncident(tx *Tx, exceptionID, incidentID int64) error {
+	res, err := tx.ExecContext(tx.ctx, `UPDATE exceptions SET incident_id = ? WHERE id = ? AND incident_id IS NULL`, incidentID, exceptionID)
+	if err != nil {
+		return dbError(err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return dbError(err)
+	} else if n == 0 {
+		return posdesk.Errorf(posdesk.ECONFLICT, "Exception %d already has an incident, or does not exist.", exceptionID)
+	}
+	return tx.audit("exception.incident", "exception", exceptionID, nil, map[string]any{"incident": incidentID})
+}
+
+// CreateIncidentFromException opens an incident from exception id in one database transaction:
+// it reads the exception and the records it concerns, calls build with them, logs the incident
+// build returns (as CreateIncident does: ledger records given with ID 0 are matched or created,
+// the others linked, with timeline and audit entries), stores the attachment build returns (if
+// any) and points the exception at the incident. When any step fails nothing is stored: no
+// incident, no ledger record, no attachment, no audit entry, and the exception stays open.
+//
+// The acting user needs the right to log incidents. The exception must not have become an
+// incident already (ECONFLICT naming it). The incident must link a ledger record unless the
+// exception is a whole day's bank credit (posdesk.ExcBankCreditMismatch), which concerns no
+// single payment.
+func (db *DB) CreateIncidentFromException(ctx context.Context, id int64, build posdesk.ExceptionIncidentFunc) (*posdesk.Incident, error) {
+	if err := db.authorize(ctx, posdesk.ActLogIncident, "exception", id); err != nil {
+		return nil, err
+	}
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	x, err := findException(ctx, tx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := exceptionFree(tx, x); err != nil {
+		return nil, err
+	}
+	recs, err := exceptionRecords(tx, x)
+	if err != nil {
+		return nil, err
+	}
+	inc, a, err := build(x, recs)
+	if err != nil {
+		return nil, err
+	}
+	if inc == nil {
+		return nil, posdesk.Internal(fmt.Errorf("exception %d: no incident built", id))
+	}
+	if len(inc.Transactions) == 0 && x.Kind != posdesk.ExcBankCreditMismatch {
+		return nil, posdesk.Invalid("transactions", "Link the incident to a ledger transaction, or enter the slip's amount and time.")
+	}
+	if err := createIncident(tx, inc); err != nil {
+		return nil, err
+	}
+	if a != nil {
+		if err := addAttachment(tx, inc.ID, a); err != nil {
+			return nil, err
+		}
+		inc.AttachmentCount = 1
+	}
+	if err := linkExceptionIncident(tx, x.ID, inc.ID); err != nil {
+		return nil, err
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, dbError(err)
+	}
+	inc.Events, inc.Contacts = nil, nil
+	return inc, nil
+}
+
+// exceptionRecords reads the records x concerns inside tx: its ledger record, and its settlement
+// and bank lines of batches not undone, with the names of their files.
+func exceptionRecords(tx *Tx, x *posdesk.Exception) (*posdesk.ExceptionRecords, error) {
+	ctx := tx.ctx
+	r := &posdesk.ExceptionRecords{Files: map[int64]string{}}
+	if x.TransactionID != 0 {
+		t, err := findTransactionByID(ctx, tx, x.TransactionID)
+		if err != nil {
+			return nil, err
+		}
+		r.Transaction = t
+	}
+	batches := map[int64]bool{}
+	if len(x.SettlementLineIDs) > 0 {
+		err := queryRows(tx, `SELECT `+settlementColumns+` FROM settlement_lines WHERE active = 1 AND id IN (`+placeholders(len(x.SettlementLineIDs))+`) ORDER BY id`,
+			idArgs(x.SettlementLineIDs), func(s scanner) error {
+				l, err := scanSettlementLine(s)
+				if err == nil {
+					r.SettlementLines, batches[l.BatchID] = append(r.SettlementLines, l), true
+				}
+				return err
+			})
+		if err != nil {
+			return nil, err
+		}
+	}
+	if len(x.BankLineIDs) > 0 {
+		err := queryRows(tx, `SELECT `+bankColumns+` FROM bank_lines WHERE active = 1 AND id IN (`+placeholders(len(x.BankLineIDs))+`) ORDER BY date, id`,
+			idArgs(x.BankLineIDs), func(s scanner) error {
+				b, err := scanBankLine(s)
+				if err == nil {
+					r.BankLines, batches[b.BatchID] = append(r.BankLines, b), true
+				}
+				return err
+			})
+		if err != nil {
+			return nil, err
+		}
+	}
+	for id := range batches {
+		var name string
+		err := tx.QueryRowContext(ctx, `SELECT file_name FROM import_batches WHERE id = ?`, id).Scan(&name)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return nil, dbError(err)
+		}
+		r.Files[id] = name
+	}
+	return r, nil
+}
+
+func idArgs(ids []int64) []any {
+	out := make([]any, len(ids))
+	for i, id := range ids {
+		out[i] = id
+	}
+	return out
+}
+
+// queryRows runs query inside tx and calls each for every row.
+func queryRows(tx *Tx, query string, args []any, each func(scanner) error) error {
+	rows, err := tx.QueryContext(tx.ctx, query, args...)
+	if err != nil {
+		return dbError(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := each(rows); err != nil {
+			return dbError(err)
+		}
+	}
+	return dbError(rows.Err())
 }

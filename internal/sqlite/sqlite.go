@@ -37,8 +37,11 @@ type DB struct {
 	Now func() time.Time
 	// Throttle is the back-off after wrong PINs (posdesk.DefaultThrottle).
 	Throttle posdesk.Throttle
-	// ReadOnly is set by OpenReadOnly: every write fails.
+	// ReadOnly is set by OpenReadOnly and OpenOrReadOnly: every write fails.
 	ReadOnly bool
+	// readOnlyWhy is why OpenOrReadOnly opened the database read-only ("" for OpenReadOnly);
+	// every refused write says it.
+	readOnlyWhy ReadOnlyReason
 
 	write *sql.DB // exactly one connection: SQLite has one writer anyway
 	read  *sql.DB // read-only pool
@@ -240,6 +243,9 @@ type Tx struct {
 // begin starts a write transaction (BEGIN IMMEDIATE, from the DSN). It waits for the write lock
 // up to WriteWait (see beginImmediate).
 func (db *DB) begin(ctx context.Context) (*Tx, error) {
+	if db.ReadOnly {
+		return nil, db.readOnlyError()
+	}
 	tx, err := beginImmediate(ctx, db.write)
 	if err != nil {
 		return nil, dbError(err)

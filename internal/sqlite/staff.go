@@ -352,6 +352,9 @@ func (db *DB) SignIn(ctx context.Context, name, pin string) (*posdesk.User, erro
 		}
 	}
 	wrong := posdesk.Errorf(posdesk.EFORBIDDEN, "The name or PIN is wrong.")
+	if db.ReadOnly {
+		return db.signInReadOnly(ctx, name, pin, wrong)
+	}
 
 	// Reserve the attempt.
 	var u *posdesk.User
@@ -440,6 +443,40 @@ func (db *DB) SignIn(ctx context.Context, name, pin string) (*posdesk.User, erro
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, dbError(err)
+	}
+	u.LockedUntil = time.Time{}
+	return u, nil
+}
+
+// signInReadOnly is SignIn on a database open read-only, where attempts cannot be counted: it
+// honours the lock in force when the file was last written, and each try still costs the PIN
+// hash's time. Whoever may read the file can try PINs against it offline anyway; the online
+// count protects writable databases, where signing in gives the right to change records.
+func (db *DB) signInReadOnly(ctx context.Context, name, pin string, wrong error) (*posdesk.User, error) {
+	u, err := scanUser(db.read.QueryRowContext(ctx, `SELECT `+staffColumns+` FROM staff WHERE name = ?`, name))
+	if errors.Is(err, sql.ErrNoRows) {
+		verifyPIN(pin, dummyPINHash(), defaultPINParams) // a wrong name costs what a wrong PIN costs
+		return nil, wrong
+	} else if err != nil {
+		return nil, dbError(err)
+	}
+	var hash string
+	var locked int64
+	if err := db.read.QueryRowContext(ctx, `SELECT pin_hash, locked_until_ms FROM staff WHERE id = ?`, u.ID).Scan(&hash, &locked); err != nil {
+		return nil, dbError(err)
+	}
+	if u.Disabled {
+		return nil, posdesk.Errorf(posdesk.EFORBIDDEN, "The account of %s is disabled.", u.Name)
+	}
+	if wait := time.UnixMilli(locked).Sub(db.now()); locked != 0 && wait > 0 {
+		return nil, lockedError(u.Name, wait)
+	}
+	ok, _, err := verifyPIN(pin, hash, defaultPINParams)
+	if err != nil {
+		return nil, posdesk.Internal(err)
+	}
+	if !ok {
+		return nil, wrong
 	}
 	u.LockedUntil = time.Time{}
 	return u, nil

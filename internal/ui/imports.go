@@ -64,27 +64,6 @@ func init() {
 		Build: func(w *Window) fyne.CanvasObject { return NewImports(w) }})
 }
 
-// queueTitle is the name of a reconciliation queue.
-func queueTitle(k posdesk.ExceptionKind) string {
-	switch k {
-	case posdesk.ExcChargedButPOSFailed:
-		return i18n.T("Charged, but the POS said failed")
-	case posdesk.ExcApprovedNotSettled:
-		return i18n.T("Approved, never settled")
-	case posdesk.ExcAmountMismatch:
-		return i18n.T("Settled for another amount")
-	case posdesk.ExcSettledTwice:
-		return i18n.T("Settled twice")
-	case posdesk.ExcSettledNotInLedger:
-		return i18n.T("Settled, not in the ledger")
-	case posdesk.ExcRefundNotCredited:
-		return i18n.T("Refund or void never settled")
-	case posdesk.ExcBankCreditMismatch:
-		return i18n.T("Bank credit differs from settlement")
-	}
-	return string(k)
-}
-
 // queueHelp says what a queue holds and what to do about it.
 func queueHelp(k posdesk.ExceptionKind) string {
 	switch k {
@@ -179,7 +158,7 @@ func NewImports(w *Window) *Imports {
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			c := o.(*fyne.Container)
 			k := posdesk.ExceptionKinds[id]
-			c.Objects[0].(*widget.Label).SetText(queueTitle(k))
+			c.Objects[0].(*widget.Label).SetText(reconcile.QueueTitle(k))
 			n := c.Objects[1].(*widget.Label)
 			n.Importance = widget.MediumImportance
 			if s.counts[k] > 0 {
@@ -446,7 +425,7 @@ func (s *Imports) renderException(x *posdesk.Exception, lines ...string) {
 		s.excDetail.Refresh()
 		return
 	}
-	s.excDetail.Add(&widget.Label{Text: queueTitle(x.Kind), TextStyle: fyne.TextStyle{Bold: true}, Wrapping: textWrap()})
+	s.excDetail.Add(&widget.Label{Text: reconcile.QueueTitle(x.Kind), TextStyle: fyne.TextStyle{Bold: true}, Wrapping: textWrap()})
 	facts := container.New(formLayout{})
 	fact := func(label, value string, imp widget.Importance) {
 		if value != "" {

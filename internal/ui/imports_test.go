@@ -485,7 +485,7 @@ func TestImportSectionInChinese(t *testing.T) {
 	w.SetUser(manager)
 	s := importsOf(t, w, q)
 	for _, k := range posdesk.ExceptionKinds {
-		if isASCII(queueTitle(k)) || isASCII(queueHelp(k)) {
+		if isASCII(reconcile.QueueTitle(k)) || isASCII(queueHelp(k)) {
 			t.Errorf("queue %s is not translated", k)
 		}
 	}

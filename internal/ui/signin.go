@@ -208,6 +208,7 @@ type SignInView struct {
 	Err    *widget.Label
 	Button *widget.Button
 	People []*widget.Button // one per enabled account
+	Notice *widget.Label    // the window's notice (a read-only database), or nil
 	box    fyne.CanvasObject
 }
 
@@ -236,8 +237,13 @@ func newSignInView(g *Gate) *SignInView {
 		title = i18n.T("posdesk is locked")
 	}
 	form := container.New(&formLayout{}, fieldLabel(i18n.T("Name")), v.Name, fieldLabel(i18n.T("PIN")), v.PIN)
-	card := widget.NewCard(title, w.shopTitle(), container.NewVBox(people, form, v.Err, v.Button))
-	v.box = container.NewCenter(container.NewGridWrap(fyne.NewSize(560, card.MinSize().Height), card))
+	body := container.NewVBox(people, form, v.Err, v.Button)
+	if w.notice != nil {
+		v.Notice = &widget.Label{Text: w.notice.Text, Importance: widget.WarningImportance, Wrapping: fyne.TextWrapWord}
+		body.Add(v.Notice)
+	}
+	card := widget.NewCard(title, w.shopTitle(), body)
+	v.box = container.NewCenter(container.New(fixedWidth(560), card))
 	return v
 }
 
@@ -330,4 +336,26 @@ func (v *FirstRunView) Submit() {
 			v.g.open(u)
 		})
 	})
+}
+
+// fixedWidth lays out one object at a fixed width and the height it needs at that width, so
+// that wrapped text (the read-only notice, a long error) grows the sign-in card instead of
+// running past its bottom edge.
+type fixedWidth float32
+
+func (w fixedWidth) MinSize(objects []fyne.CanvasObject) fyne.Size {
+	var h float32
+	for _, o := range objects {
+		// A wrapping label reports its height for its current width: give it the width first.
+		o.Resize(fyne.NewSize(float32(w), max(o.Size().Height, o.MinSize().Height)))
+		h = max(h, o.MinSize().Height)
+	}
+	return fyne.NewSize(float32(w), h)
+}
+
+func (w fixedWidth) Layout(objects []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objects {
+		o.Move(fyne.NewPos(0, 0))
+		o.Resize(fyne.NewSize(float32(w), size.Height))
+	}
 }

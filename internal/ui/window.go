@@ -157,12 +157,15 @@ func Actions() []Action { return append([]Action(nil), actions...) }
 
 // Config is what the window needs besides the services.
 type Config struct {
-	User     *posdesk.User     // the person signed in; nil shows read-only screens
+	User     *posdesk.User     // the person signed in; nil shows read-only screens, or none with a Staff service
 	Now      func() time.Time  // the clock; nil means time.Now
 	Location *time.Location    // shop time zone; nil means the shop.timezone setting or local
 	Async    func(work func()) // runs slow work off the UI goroutine; nil means a goroutine
 	Size     fyne.Size         // initial size; zero means 1280x800
 	Prefs    fyne.Preferences  // per-PC preferences (language); nil means the app's
+	// Notice is shown, in the user's language, in a banner under the top bar of every section
+	// and on the sign-in view: the database is open read-only, and why. nil shows none.
+	Notice error
 }
 
 // Window is posdesk's main window: a navigation rail, a top bar and the current section.
@@ -189,6 +192,7 @@ type Window struct {
 	shopName *widget.Label
 	userName *widget.Label
 	buttons  *fyne.Container
+	notice   *widget.Label // the banner's text, nil without Config.Notice
 	escapes  []func()
 	// shortcuts are the window's own shortcuts by name; entries made by NewEntry pass them on.
 	shortcuts map[string]func()
@@ -226,8 +230,14 @@ func NewMainWindow(a fyne.App, s Services, c Config) *Window {
 	w.rail = container.NewVBox()
 	w.content = container.NewStack()
 	top := container.NewBorder(nil, nil, nil, container.NewHBox(w.userName, w.buttons), w.shopName)
+	header := container.NewVBox(container.NewPadded(top), widget.NewSeparator())
+	if c.Notice != nil {
+		w.notice = noticeLabel(c.Notice)
+		header.Add(container.NewBorder(nil, nil, widget.NewIcon(theme.WarningIcon()), nil, w.notice))
+		header.Add(widget.NewSeparator())
+	}
 	left := container.NewBorder(nil, nil, nil, widget.NewSeparator(), container.NewVScroll(w.rail))
-	w.SetContent(container.NewBorder(container.NewVBox(container.NewPadded(top), widget.NewSeparator()), nil, left, nil, w.content))
+	w.SetContent(container.NewBorder(header, nil, left, nil, w.content))
 	w.Canvas().SetOnTypedKey(func(k *fyne.KeyEvent) {
 		w.activity()
 		if k.Name == fyne.KeyEscape {
@@ -247,6 +257,19 @@ func NewMainWindow(a fyne.App, s Services, c Config) *Window {
 	w.Rebuild()
 	traceWindow(a)
 	return w
+}
+
+// noticeLabel returns the text of a notice banner: err's message, in amber, wrapped.
+func noticeLabel(err error) *widget.Label {
+	return &widget.Label{Text: i18n.Message(err), Importance: widget.WarningImportance, Wrapping: fyne.TextWrapWord}
+}
+
+// Notice returns the text of the banner Config.Notice put under the top bar, or "".
+func (w *Window) Notice() string {
+	if w.notice == nil {
+		return ""
+	}
+	return w.notice.Text
 }
 
 // Ctx returns a context acting as the signed-in user, for service calls.
@@ -373,7 +396,18 @@ func (w *Window) refreshRail() {
 	}
 }
 
-func (w *Window) visible(f func(*Window) bool) bool { return f == nil || f(w) }
+// visible reports whether a section or action with the visibility f shows. Nothing does while
+// the window waits for somebody to sign in (a staff service and no user: the sign-in gate is in
+// front); building a section then would read records as nobody, behind the gate's back.
+func (w *Window) visible(f func(*Window) bool) bool {
+	if w.signedOut() {
+		return false
+	}
+	return f == nil || f(w)
+}
+
+// signedOut reports whether the window has staff accounts to sign in with and nobody signed in.
+func (w *Window) signedOut() bool { return w.user == nil && w.Services.Staff != nil }
 
 func (w *Window) shopTitle() string {
 	name := ""
