@@ -146,7 +146,7 @@ func NewReader(r io.Reader, opts Options) (*Reader, error) {
 		return nil, err
 	}
 	if rd.xl != nil {
-		if err := rd.findHeader(""); err != nil {
+		if err := rd.findWorkbookHeader(); err != nil {
 			return nil, err
 		}
 		return rd, nil

@@ -17,7 +17,8 @@ import (
 )
 
 // EncodingXLSX is the Mapping.Encoding of an Excel workbook (.xlsx, .xlsm): its cells are read
-// from the first sheet that holds any, and are text already.
+// from the first sheet whose header row maps the statement (visible sheets first), and are text
+// already.
 const EncodingXLSX = "xlsx"
 
 // Limits on what a workbook may make the reader hold or unpack.
@@ -128,6 +129,9 @@ const (
 type workbook struct {
 	name     string // file name for messages, masked
 	parts    map[string]*zip.File
+	sheets   []wbSheet // the worksheets to try, in order
+	next     int       // the next of sheets to try
+	blank    *int      // the Reader's count of skipped blank lines
 	date1904 bool
 	styles   []cellKind // by cell style index (the s attribute)
 	shared   sharedStrings
@@ -153,13 +157,14 @@ func (s *sharedStrings) get(i int) (string, bool) {
 // wbSheet is a sheet as workbook.xml lists it.
 type wbSheet struct {
 	name   string
-	rid    string
+	rid    string // the relationship naming its part
+	part   string // the part, once resolved
 	hidden bool
 }
 
 // openSheet opens the workbook in ra and returns a reader of its first sheet holding any cell
-// (visible sheets first), positioned before its first non-empty row. Blank rows skipped are
-// counted in *blank.
+// (visible sheets first), positioned before its first non-empty row; wb.nextSheet gives the
+// following ones. Blank rows skipped are counted in *blank.
 func openSheet(ra io.ReaderAt, size int64, name string, blank *int) (*xlsxSheet, error) {
 	zr, err := zip.NewReader(ra, size)
 	if errors.Is(err, zip.ErrInsecurePath) && zr != nil {
@@ -219,56 +224,84 @@ func openSheet(ra io.ReaderAt, size int64, name string, blank *int) (*xlsxSheet,
 	if err := wb.readShared(sharedPath); err != nil {
 		return nil, err
 	}
-	// Visible sheets first, in the workbook's order; the first one holding a cell is read.
-	order := make([]int, 0, len(sheets))
+	// Visible sheets first, in the workbook's order.
 	for _, hidden := range []bool{false, true} {
-		for i, s := range sheets {
-			if s.hidden == hidden {
-				order = append(order, i)
-			}
-		}
-	}
-	var first *xlsxSheet
-	for _, i := range order {
-		target, ok := targets[sheets[i].rid]
-		if !ok {
-			// Without its relationship the sheet may still sit at the usual place.
-			target = path.Join(dir, "worksheets", "sheet"+strconv.Itoa(i+1)+".xml")
-			if wb.parts[partKey(target)] == nil {
+		for i, sh := range sheets {
+			if sh.hidden != hidden {
 				continue
 			}
+			target, ok := targets[sh.rid]
+			if !ok {
+				// Without its relationship the sheet may still sit at the usual place.
+				target = path.Join(dir, "worksheets", "sheet"+strconv.Itoa(i+1)+".xml")
+				if wb.parts[partKey(target)] == nil {
+					continue
+				}
+			}
+			if strings.Contains(partKey(target), "chartsheets/") {
+				continue
+			}
+			wb.sheets = append(wb.sheets, wbSheet{name: sh.name, part: target})
 		}
-		sh, err := wb.openSheet(target, sheets[i].name)
+	}
+	if len(wb.sheets) == 0 {
+		return nil, posdesk.Errorf(posdesk.EINVALID, "File %s is an Excel workbook without any sheet; export the statement again and import the new file.", name)
+	}
+	wb.blank = blank
+	sh, err := wb.nextSheet()
+	if err != nil || sh != nil {
+		return sh, err
+	}
+	// Every sheet is empty: a sheet without rows, so that the reader says the file is empty.
+	return &xlsxSheet{wb: wb, sheet: posdesk.MaskText(wb.sheets[0].name), body: io.NopCloser(nil), xd: newXMLDecoder(strings.NewReader("")), blank: blank}, nil
+}
+
+// nextSheet opens the next sheet (of wb.sheets, from wb.next) holding a cell, positioned before
+// its first non-empty row; nil when no sheet is left.
+func (wb *workbook) nextSheet() (*xlsxSheet, error) {
+	for wb.next < len(wb.sheets) {
+		ref := wb.sheets[wb.next]
+		wb.next++
+		sh, err := wb.openSheet(ref.part, ref.name)
 		if err != nil {
 			return nil, err
 		}
-		if sh != nil {
-			sh.blank = blank
-		}
-		if sh == nil { // a chart sheet
-			continue
-		}
-		ok, err = sh.readRow()
+		sh.blank = wb.blank
+		ok, err := sh.readRow()
 		if err != nil {
 			return nil, err
 		}
 		if ok {
-			if first != nil {
-				first.body.Close()
-			}
 			sh.peeked = true
 			return sh, nil
 		}
-		if first == nil {
-			first = sh
-		} else {
-			sh.body.Close()
+		sh.body.Close()
+	}
+	return nil, nil
+}
+
+// findWorkbookHeader finds the header row as findHeader does, in the first sheet holding one:
+// portals often put a summary or a cover sheet before the detail sheet. When no sheet has one,
+// the first sheet's error is returned.
+func (rd *Reader) findWorkbookHeader() error {
+	first := rd.findHeader("")
+	for err := first; err != nil; err = rd.findHeader("") {
+		if rd.xl.failed { // the sheet could not be read: the file is refused
+			return err
 		}
+		rd.stats, rd.col, rd.dec.blank = Stats{}, [numFields]int{}, 0
+		sh, err := rd.xl.wb.nextSheet()
+		if err != nil {
+			return err
+		}
+		if sh == nil {
+			return first
+		}
+		sh.hash = rd.xl.hash
+		rd.xl.body.Close()
+		rd.xl = sh
 	}
-	if first == nil {
-		return nil, posdesk.Errorf(posdesk.EINVALID, "File %s is an Excel workbook without any sheet; export the statement again and import the new file.", name)
-	}
-	return first, nil // every sheet is empty: the reader says the file is empty
+	return nil
 }
 
 // damaged is the error for a workbook whose zip structure or XML cannot be read.
@@ -665,7 +698,7 @@ func unescapeOOXML(b []byte) []byte {
 	return out
 }
 
-// openSheet opens a worksheet part; nil when the part is not a worksheet (a chart sheet).
+// openSheet opens a worksheet part.
 func (wb *workbook) openSheet(part, sheetName string) (*xlsxSheet, error) {
 	masked := posdesk.MaskText(sheetName)
 	rc, err := wb.open(part, maxXLSXSheet)
@@ -674,10 +707,6 @@ func (wb *workbook) openSheet(part, sheetName string) (*xlsxSheet, error) {
 	}
 	if rc == nil {
 		return nil, posdesk.Errorf(posdesk.EINVALID, "File %s: sheet %q is missing from the workbook, so the file is damaged; open it in Excel or WPS, save it again and import the new file.", wb.name, masked)
-	}
-	if strings.Contains(partKey(part), "chartsheets/") {
-		rc.Close()
-		return nil, nil
 	}
 	return &xlsxSheet{wb: wb, sheet: masked, body: rc, xd: newXMLDecoder(rc)}, nil
 }
@@ -697,6 +726,7 @@ type xlsxSheet struct {
 	pending int // blank rows since the last row handed out
 	peeked  bool
 	done    bool
+	failed  bool // reading the sheet failed
 
 	row   []string   // the row handed out, reused
 	cells []cellText // the cells of the row being read, by column
@@ -723,7 +753,7 @@ func (s *xlsxSheet) next() ([]string, int, error) {
 	}
 	ok, err := s.readRow()
 	if err != nil {
-		s.done = true
+		s.done, s.failed = true, true
 		return nil, 0, err
 	}
 	if !ok {

@@ -566,3 +566,41 @@ func BenchmarkReadXLSX100k(b *testing.B) {
 	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
 	b.ReportMetric(cpu.Seconds()/float64(b.N), "cpu-s")
 }
+
+// TestXLSXDetailSheet: a cover sheet and a summary sheet before the detail sheet, as portals
+// export them: the first sheet whose header maps the statement is read; when none has one, the
+// first sheet's refusal is given.
+func TestXLSXDetailSheet(t *testing.T) {
+	inline := func(r int, cells ...string) string {
+		var b strings.Builder
+		fmt.Fprintf(&b, `<row r="%d">`, r)
+		for _, c := range cells {
+			fmt.Fprintf(&b, `<c t="inlineStr"><is><t>%s</t></is></c>`, c)
+		}
+		return b.String() + `</row>`
+	}
+	detail := inline(3, "交易日期", "交易时间", "参考号", "交易金额", "手续费", "结算金额") +
+		inline(4, "20260914", "083000", "260914000501", "124.00", "0.47", "123.53") +
+		inline(6, "20260914", "084100", "260914000502", "63.80", "0.24", "63.56") + inline(7, "合计", "", "", "187.80")
+	x := importertest.XLSX{Sheets: []importertest.XLSXSheet{
+		{Name: "封面", Rows: inline(2, "晨光便利店 2026年9月 对账单")},
+		{Name: "汇总", Rows: inline(1, "商户号", "交易笔数", "交易金额", "手续费") + inline(2, "822290070111234", "2", "187.80", "0.71")},
+		{Name: "明细", Rows: detail},
+	}}
+	data := x.Bytes()
+	recs, errs, rd := readAll(t, streamOnly{bytes.NewReader(data)}, importer.Options{FileName: "portal.xlsx"})
+	if len(recs) != 2 || len(errs) != 0 || recs[0].Line != 4 || recs[1].Line != 6 || recs[1].Settlement.RRN != "260914000502" {
+		t.Fatalf("%d records, errors %v", len(recs), errs)
+	}
+	if m, st := rd.Mapping(), rd.Stats(); m.Kind != posdesk.ImportSettlement || m.HeaderLine != 3 || st != (importer.Stats{Rows: 2, Good: 2, Blank: 3, Totals: 1, Headers: 1}) {
+		t.Errorf("mapping %+v, stats %+v", m, st)
+	}
+	if sum := sha256.Sum256(data); rd.SHA256() != hex.EncodeToString(sum[:]) {
+		t.Errorf("SHA256 %s", rd.SHA256())
+	}
+	x.Sheets = x.Sheets[:2]
+	_, _, _, err := readAllErr(bytes.NewReader(x.Bytes()), importer.Options{FileName: "summary.xlsx", Kind: posdesk.ImportSettlement})
+	if err == nil || !strings.Contains(err.Error(), "no header row found") {
+		t.Errorf("summary only: %v", err)
+	}
+}

@@ -345,7 +345,7 @@ func (z *ImportWizard) show(step int) {
 				fieldLabel(i18n.T("What it is")), z.kind,
 				fieldLabel(i18n.T("Columns")), z.profile),
 			z.fileErr,
-			&widget.Label{Text: i18n.T("Excel workbooks (.xlsx) and CSV or text files exported by the POS, the acquirer's portal or online banking; Chinese (GBK/GB18030) and UTF-8 both work. A workbook is read from its first sheet that holds data; old .xls files and password-protected workbooks must be saved as .xlsx or CSV first. Title lines, totals rows and blank rows are skipped; a file imported twice adds nothing the second time."),
+			&widget.Label{Text: i18n.T("Excel workbooks (.xlsx) and CSV or text files exported by the POS, the acquirer's portal or online banking; Chinese (GBK/GB18030) and UTF-8 both work. A workbook is read from its first sheet with a header row posdesk recognises; old .xls files and password-protected workbooks must be saved as .xlsx or CSV first. Title lines, totals rows and blank rows are skipped; a file imported twice adds nothing the second time."),
 				Importance: widget.LowImportance, Wrapping: textWrap()})
 		z.next.Show()
 	case stepShape:
