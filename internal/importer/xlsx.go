@@ -102,8 +102,9 @@ func (rd *Reader) openWorkbook(r io.Reader) (io.Reader, error) {
 		return nil, err
 	}
 	if !buffered {
-		// The file's hash is taken once the rows are read, so a caller counting the bytes read
-		// (a progress bar) sees the file read once in order before that.
+		// The file's bytes are hashed once the rows are read: rd.SHA256 is complete at io.EOF,
+		// as for a text file, and a caller counting the bytes read for a progress bar sees the
+		// rows' share of the file first.
 		sh.hash = func() error {
 			if _, err := io.Copy(rd.raw, io.NewSectionReader(ra, 0, size)); err != nil {
 				return posdesk.Errorf(posdesk.EINVALID, "File %s could not be read: %s.", rd.name, err.Error())
