@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -140,6 +141,30 @@ func (c *ctxReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.read.Add(int64(n))
 	return n, err
+}
+
+// ReadAt lets the importer read an Excel workbook (a zip, read at random) in place instead of
+// buffering it; like Read it stops once ctx is done and counts the bytes read.
+func (c *ctxReader) ReadAt(p []byte, off int64) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	ra, ok := c.r.(io.ReaderAt)
+	if !ok {
+		return 0, errors.ErrUnsupported
+	}
+	n, err := ra.ReadAt(p, off)
+	c.read.Add(int64(n))
+	return n, err
+}
+
+// Seek seeks the underlying file; the importer uses it to learn the size of a workbook.
+func (c *ctxReader) Seek(offset int64, whence int) (int64, error) {
+	s, ok := c.r.(io.Seeker)
+	if !ok {
+		return 0, errors.ErrUnsupported
+	}
+	return s.Seek(offset, whence)
 }
 
 // Import implements ui.ImportMatcher: the file's rows, stored as one batch; progress follows

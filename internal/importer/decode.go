@@ -54,10 +54,9 @@ func newDecoder(r io.Reader, name, enc string) (*decoder, error) {
 		return nil, posdesk.Errorf(posdesk.EINVALID, "File %s could not be read: %s.", name, err.Error())
 	}
 	switch {
-	case bytes.HasPrefix(head, []byte("PK\x03\x04")):
-		return nil, posdesk.Errorf(posdesk.EINVALID, "File %s is an Excel workbook or another zip file; open it in Excel or WPS and save it as CSV, then import the CSV.", name)
 	case bytes.HasPrefix(head, []byte{0xD0, 0xCF, 0x11, 0xE0}):
-		return nil, posdesk.Errorf(posdesk.EINVALID, "File %s is an old Excel (.xls) workbook; open it in Excel or WPS and save it as CSV, then import the CSV.", name)
+		// An OLE compound file: an .xls workbook, or an .xlsx encrypted with a password.
+		return nil, posdesk.Errorf(posdesk.EINVALID, "File %s: this Excel file is password-protected or in the old .xls format; save it as .xlsx or CSV without a password and import that.", name)
 	case bytes.HasPrefix(head, []byte{0xEF, 0xBB, 0xBF}):
 		br.Discard(3)
 		d.enc = EncodingUTF8BOM

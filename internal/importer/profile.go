@@ -215,8 +215,11 @@ func (m Mapping) Column(f Field) string {
 // AsProfile returns the mapping as a profile named name, for saving.
 func (m Mapping) AsProfile(name string) Profile {
 	p := Profile{Name: name, Kind: m.Kind, Encoding: m.Encoding, Delimiter: m.Delimiter, HeaderLine: m.HeaderLine, Columns: map[Field]string{}}
-	if p.Encoding == EncodingUTF8BOM {
+	switch p.Encoding {
+	case EncodingUTF8BOM:
 		p.Encoding = EncodingUTF8
+	case EncodingXLSX: // a workbook's cells have no encoding; the profile fits its CSV export too
+		p.Encoding = ""
 	}
 	for f, i := range m.Columns {
 		if i < len(m.Header) {

@@ -74,6 +74,7 @@ type Reader struct {
 	raw  hash.Hash
 	dec  *decoder
 	csv  *csv.Reader
+	xl   *xlsxSheet // the sheet read instead of CSV when the file is an Excel workbook
 	mapp Mapping
 	col  [numFields]int // column index +1 per field index, 0 when unmapped
 
@@ -140,6 +141,16 @@ func NewReader(r io.Reader, opts Options) (*Reader, error) {
 	if rd.currency == "" {
 		rd.currency = posdesk.DefaultCurrency
 	}
+	r, err := rd.openWorkbook(r)
+	if err != nil {
+		return nil, err
+	}
+	if rd.xl != nil {
+		if err := rd.findWorkbookHeader(); err != nil {
+			return nil, err
+		}
+		return rd, nil
+	}
 	dec, err := newDecoder(io.TeeReader(r, rd.raw), rd.name, enc)
 	if err != nil {
 		return nil, err
@@ -179,6 +190,9 @@ func detectDelimiter(head []byte) string {
 // readRecord returns the next CSV record and its first line. A *csv.ParseError comes back as a
 // row error; decoding errors are fatal.
 func (r *Reader) readRecord() ([]string, int, error) {
+	if r.xl != nil {
+		return r.xl.next()
+	}
 	rec, err := r.csv.Read()
 	if err != nil {
 		if r.dec.err != nil && r.dec.err != io.EOF {

@@ -384,8 +384,8 @@ func TestRefusedFiles(t *testing.T) {
 		data []byte
 		want string // substring of the message
 	}{
-		{"book.xlsx", []byte("PK\x03\x04\x14\x00\x06\x00rest"), "Excel workbook"},
-		{"book.xls", []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1}, "old Excel"},
+		{"book.xlsx", []byte("PK\x03\x04\x14\x00\x06\x00rest"), "Excel workbook (.xlsx) but is damaged"},
+		{"book.xls", []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1}, "old .xls format"},
 		{"bin.csv", []byte("abc\x00def"), "not a text file"},
 		{"empty.csv", nil, "is empty"},
 		{"noheader.csv", []byte("1,2,3\n4,5,6\n"), "no header row"},

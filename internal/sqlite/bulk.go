@@ -113,19 +113,19 @@ func (db *DB) CreateTransactionsFrom(ctx context.Context, src posdesk.Source, ge
 	cacheSize = size
 
 	res := BulkResult{FirstID: maxID + 1}
-	chunks := make(chan feedChunk, 4)
+	chunks, pool := make(chan feedChunk, 4), make(chunkPool, 8)
 	stop := make(chan struct{})
 	var prepErr error // set by the preparing goroutine before it closes chunks
 	go func() {
 		defer close(chunks)
-		prepErr = prepareBulk(tx, src, gen(maxID+1), maxID+1, chunks, stop)
+		prepErr = prepareBulk(tx, src, gen(maxID+1), maxID+1, chunks, pool, stop)
 	}()
 	defer func() {
 		close(stop)
 		for range chunks {
 		}
 	}()
-	f, err := tx.openFeed(bulkColumns, chunks)
+	f, err := tx.openFeed(bulkColumns, chunks, pool)
 	if err != nil {
 		return BulkResult{}, dbError(err)
 	}
@@ -189,15 +189,20 @@ var bulkDropAfter = 20000
 var bulkRebuilds atomic.Int64
 
 // prepareBulk masks, validates and numbers the records of seq and sends them to the writer in
-// chunks of bulkRows. It stops early, returning nil, when stop is closed.
-func prepareBulk(tx *Tx, src posdesk.Source, seq iter.Seq[*posdesk.Transaction], next int64, chunks chan<- feedChunk, stop <-chan struct{}) error {
+// chunks of bulkRows, reusing the chunks pool hands back. It stops early, returning nil, when
+// stop is closed.
+func prepareBulk(tx *Tx, src posdesk.Source, seq iter.Seq[*posdesk.Transaction], next int64, chunks chan<- feedChunk, pool chunkPool, stop <-chan struct{}) error {
 	actor := posdesk.ActorName(tx.ctx)
 	args := make([]any, 0, bulkRows*len(bulkColumns))
 	rows := 0
 	send := func() bool {
 		select {
 		case chunks <- feedChunk{args: args, rows: rows}:
-			args, rows = make([]any, 0, bulkRows*len(bulkColumns)), 0
+			if c, ok := pool.get(); ok {
+				args, rows = c.args, 0
+			} else {
+				args, rows = make([]any, 0, bulkRows*len(bulkColumns)), 0
+			}
 			return true
 		case <-stop:
 			return false

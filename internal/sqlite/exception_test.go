@@ -20,31 +20,8 @@ import (
 func MustReconciledDB(tb testing.TB) *sqlite.DB {
 	tb.Helper()
 	db := MustOpenDB(tb)
-	ctx := Owner()
-	rd, pb := openSample(tb, "pos_export_en.csv")
-	if err := db.CreatePOSImport(ctx, pb, importer.WithBatch(rd, pb, rd.POSLines(), nil)); err != nil {
-		tb.Fatal(err)
-	}
-	importSettlement(tb, db, "settlement_gbk.csv")
-	rd, bb := openSample(tb, "bank_statement.csv")
-	bb.FileSHA256 = strings.Repeat("0", 63) + "2"
-	if err := db.CreateBankImport(ctx, bb, importer.WithBatch(rd, bb, rd.BankLines(), nil)); err != nil {
-		tb.Fatal(err)
-	}
-	now := time.Date(2026, 9, 20, 9, 0, 0, 0, shopZone)
-	r := &posdesk.Reconciliation{RanAt: now}
-	_, err := reconcile.Run(ctx, reconcile.Options{Now: now, Location: shopZone},
-		reconcile.Input{Ledger: db.ScanTransactions(ctx), Settlement: db.ScanSettlementLines(ctx), Bank: db.ScanBankLines(ctx)},
-		reconcile.Sink{
-			Match:     func(m *posdesk.Match) error { r.Matches = append(r.Matches, m); return nil },
-			Exception: func(e *posdesk.Exception) error { r.Exceptions = append(r.Exceptions, e); return nil },
-		})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	if err := db.CreateReconciliation(ctx, r); err != nil {
-		tb.Fatal(err)
-	}
+	importSamples(tb, db, true)
+	reconcileAt(tb, db, time.Date(2026, 9, 20, 9, 0, 0, 0, shopZone))
 	return db
 }
 

@@ -243,7 +243,7 @@ const bulkDropIndexesAfter = 20000
 // SELECT per segment), with the producer (reading and parsing the file) on its own goroutine.
 // produce must stop and return when stop is closed. It returns how many rows were stored and
 // how many were duplicates, and the table's highest id before them.
-func bulkImport(tx *Tx, t bulkTable, batchID int64, produce func(chunks chan<- feedChunk, stop <-chan struct{}) error) (stored, dups int, existing int64, err error) {
+func bulkImport(tx *Tx, t bulkTable, batchID int64, produce func(chunks chan<- feedChunk, pool chunkPool, stop <-chan struct{}) error) (stored, dups int, existing int64, err error) {
 	ctx := tx.ctx
 	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM `+t.name).Scan(&existing); err != nil {
 		return 0, 0, 0, dbError(err)
@@ -259,19 +259,19 @@ func bulkImport(tx *Tx, t bulkTable, batchID int64, produce func(chunks chan<- f
 		return 0, 0, 0, dbError(err)
 	}
 	defer tx.ExecContext(context.WithoutCancel(ctx), `PRAGMA cache_size = `+strconv.FormatInt(cacheSize, 10))
-	chunks := make(chan feedChunk, 8)
+	chunks, pool := make(chan feedChunk, 8), make(chunkPool, 16)
 	stop := make(chan struct{})
 	var prodErr error
 	go func() {
 		defer close(chunks)
-		prodErr = produce(chunks, stop)
+		prodErr = produce(chunks, pool, stop)
 	}()
 	defer func() {
 		close(stop)
 		for range chunks {
 		}
 	}()
-	f, err := tx.openFeed(t.columns, chunks)
+	f, err := tx.openFeed(t.columns, chunks, pool)
 	if err != nil {
 		return 0, 0, 0, dbError(err)
 	}
@@ -400,10 +400,13 @@ func dropTableIndexes(tx *Tx, table string) ([]string, error) {
 
 // produceRows runs the iterator seq, turning each value into a row's arguments with add (which
 // returns them and the row's currency) and sending full chunks; row errors are noted on batch. It
-// returns the first other error.
+// returns the first other error. Chunks come from pool when it has one.
 func produceRows[T any](ctx context.Context, seq iter.Seq2[T, error], batch *posdesk.ImportBatch, cols int,
-	add func(args []any, fp []byte, v T) ([]any, string, error), chunks chan<- feedChunk, stop <-chan struct{}) error {
+	add func(args []any, fp []byte, v T) ([]any, string, error), chunks chan<- feedChunk, pool chunkPool, stop <-chan struct{}) error {
 	newChunk := func() ([]any, []byte) {
+		if c, ok := pool.get(); ok {
+			return c.args, c.buf[:cap(c.buf)]
+		}
 		return make([]any, 0, importRows*cols), make([]byte, importRows*32)
 	}
 	args, arena := newChunk()
@@ -414,7 +417,7 @@ func produceRows[T any](ctx context.Context, seq iter.Seq2[T, error], batch *pos
 			return true
 		}
 		select {
-		case chunks <- feedChunk{args: args, rows: rows, currency: currency}:
+		case chunks <- feedChunk{args: args, rows: rows, currency: currency, buf: arena}:
 		case <-stop:
 			return false
 		}
@@ -489,8 +492,8 @@ func (db *DB) CreateSettlementImport(ctx context.Context, batch *posdesk.ImportB
 			boxes.box(4, posdesk.MaskText(s.Issuer)), boxes.box(5, string(s.Kind)), s.Amount.Minor(), s.Fee.Minor(), s.Net.Minor(), s.Time.Unix(),
 			boxes.box(6, dates.get(settle)), int64(s.Line)), currencyOf(s.Amount), nil
 	}
-	stored, dups, after, err := bulkImport(tx, settlementTable, batch.ID, func(chunks chan<- feedChunk, stop <-chan struct{}) error {
-		return produceRows(ctx, lines, batch, len(settlementTable.columns), add, chunks, stop)
+	stored, dups, after, err := bulkImport(tx, settlementTable, batch.ID, func(chunks chan<- feedChunk, pool chunkPool, stop <-chan struct{}) error {
+		return produceRows(ctx, lines, batch, len(settlementTable.columns), add, chunks, pool, stop)
 	})
 	if err != nil {
 		return err
@@ -536,8 +539,8 @@ func (db *DB) CreateBankImport(ctx context.Context, batch *posdesk.ImportBatch, 
 		return append(args, fp, b.Date.String(), posdesk.MaskText(b.Description), posdesk.MaskText(b.Counterparty),
 			b.Credit.Minor(), b.Debit.Minor(), b.Balance.Minor(), int64(b.Line)), cur, nil
 	}
-	stored, dups, after, err := bulkImport(tx, bankTable, batch.ID, func(chunks chan<- feedChunk, stop <-chan struct{}) error {
-		return produceRows(ctx, lines, batch, len(bankTable.columns), add, chunks, stop)
+	stored, dups, after, err := bulkImport(tx, bankTable, batch.ID, func(chunks chan<- feedChunk, pool chunkPool, stop <-chan struct{}) error {
+		return produceRows(ctx, lines, batch, len(bankTable.columns), add, chunks, pool, stop)
 	})
 	if err != nil {
 		return err

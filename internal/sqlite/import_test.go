@@ -45,6 +45,44 @@ func importSettlement(tb testing.TB, db *sqlite.DB, name string) *posdesk.Import
 	return b
 }
 
+// importSamples imports the sample POS export and settlement statement, and the sample bank
+// statement when bank is set.
+func importSamples(tb testing.TB, db *sqlite.DB, bank bool) {
+	tb.Helper()
+	ctx := Owner()
+	rd, pb := openSample(tb, "pos_export_en.csv")
+	if err := db.CreatePOSImport(ctx, pb, importer.WithBatch(rd, pb, rd.POSLines(), nil)); err != nil {
+		tb.Fatal(err)
+	}
+	importSettlement(tb, db, "settlement_gbk.csv")
+	if bank {
+		rd, bb := openSample(tb, "bank_statement.csv")
+		if err := db.CreateBankImport(ctx, bb, importer.WithBatch(rd, bb, rd.BankLines(), nil)); err != nil {
+			tb.Fatal(err)
+		}
+	}
+}
+
+// reconcileAt matches everything stored as of now (in the shop's zone) and stores the result.
+func reconcileAt(tb testing.TB, db *sqlite.DB, now time.Time) *posdesk.Reconciliation {
+	tb.Helper()
+	ctx := Owner()
+	r := &posdesk.Reconciliation{RanAt: now}
+	_, err := reconcile.Run(ctx, reconcile.Options{Now: now, Location: shopZone},
+		reconcile.Input{Ledger: db.ScanTransactions(ctx), Settlement: db.ScanSettlementLines(ctx), Bank: db.ScanBankLines(ctx)},
+		reconcile.Sink{
+			Match:     func(m *posdesk.Match) error { r.Matches = append(r.Matches, m); return nil },
+			Exception: func(e *posdesk.Exception) error { r.Exceptions = append(r.Exceptions, e); return nil },
+		})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := db.CreateReconciliation(ctx, r); err != nil {
+		tb.Fatal(err)
+	}
+	return r
+}
+
 func TestSettlementImportDedupAndUndo(t *testing.T) {
 	db := MustOpenDB(t)
 	ctx := Owner()
@@ -283,31 +321,8 @@ func TestLargeImportOverlap(t *testing.T) {
 func TestReconciliationStored(t *testing.T) {
 	db := MustOpenDB(t)
 	ctx := Owner()
-	rd, pb := openSample(t, "pos_export_en.csv")
-	if err := db.CreatePOSImport(ctx, pb, importer.WithBatch(rd, pb, rd.POSLines(), nil)); err != nil {
-		t.Fatal(err)
-	}
-	importSettlement(t, db, "settlement_gbk.csv")
-	rd, bb := openSample(t, "bank_statement.csv")
-	if err := db.CreateBankImport(ctx, bb, importer.WithBatch(rd, bb, rd.BankLines(), nil)); err != nil {
-		t.Fatal(err)
-	}
-	run := func(now time.Time) *posdesk.Reconciliation {
-		r := &posdesk.Reconciliation{RanAt: now}
-		_, err := reconcile.Run(ctx, reconcile.Options{Now: now, Location: shopZone},
-			reconcile.Input{Ledger: db.ScanTransactions(ctx), Settlement: db.ScanSettlementLines(ctx), Bank: db.ScanBankLines(ctx)},
-			reconcile.Sink{
-				Match:     func(m *posdesk.Match) error { r.Matches = append(r.Matches, m); return nil },
-				Exception: func(e *posdesk.Exception) error { r.Exceptions = append(r.Exceptions, e); return nil },
-			})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := db.CreateReconciliation(ctx, r); err != nil {
-			t.Fatal(err)
-		}
-		return r
-	}
+	importSamples(t, db, true)
+	run := func(now time.Time) *posdesk.Reconciliation { return reconcileAt(t, db, now) }
 	first := run(time.Date(2026, 9, 20, 9, 0, 0, 0, shopZone))
 	if len(first.Exceptions) != 6 || len(first.Matches) != 119 {
 		t.Fatalf("%d exceptions, %d matches", len(first.Exceptions), len(first.Matches))
@@ -353,11 +368,7 @@ func TestReconciliationStored(t *testing.T) {
 func TestConfirmMatch(t *testing.T) {
 	db := MustOpenDB(t)
 	ctx := Owner()
-	rd, pb := openSample(t, "pos_export_en.csv")
-	if err := db.CreatePOSImport(ctx, pb, importer.WithBatch(rd, pb, rd.POSLines(), nil)); err != nil {
-		t.Fatal(err)
-	}
-	importSettlement(t, db, "settlement_gbk.csv")
+	importSamples(t, db, false)
 	r := &posdesk.Reconciliation{Matches: []*posdesk.Match{{TransactionID: 1, SettlementLineID: 1, Score: 60, Reason: "weak"}}}
 	if err := db.CreateReconciliation(ctx, r); err != nil {
 		t.Fatal(err)

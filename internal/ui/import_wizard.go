@@ -322,7 +322,7 @@ func (z *ImportWizard) openFileDialog() {
 		rc.Close()
 		z.SetFile(rc.URI().Path())
 	}, z.w)
-	fd.SetFilter(storage.NewExtensionFileFilter([]string{".csv", ".txt", ".tsv", ".CSV", ".TXT"}))
+	fd.SetFilter(storage.NewExtensionFileFilter([]string{".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".CSV", ".TXT", ".XLSX"}))
 	fd.Show()
 	size := z.w.Canvas().Size()
 	fd.Resize(fyne.NewSize(fyne.Min(960, size.Width*0.9), fyne.Min(640, size.Height*0.9)))
@@ -345,7 +345,7 @@ func (z *ImportWizard) show(step int) {
 				fieldLabel(i18n.T("What it is")), z.kind,
 				fieldLabel(i18n.T("Columns")), z.profile),
 			z.fileErr,
-			&widget.Label{Text: i18n.T("CSV or text files exported by the POS, the acquirer's portal or online banking; Chinese (GBK/GB18030) and UTF-8 both work. Save an Excel workbook as CSV first. Title lines, totals rows and blank rows are skipped; a file imported twice adds nothing the second time."),
+			&widget.Label{Text: i18n.T("Excel workbooks (.xlsx) and CSV or text files exported by the POS, the acquirer's portal or online banking; Chinese (GBK/GB18030) and UTF-8 both work. A workbook is read from its first sheet with a header row posdesk recognises; old .xls files and password-protected workbooks must be saved as .xlsx or CSV first. Title lines, totals rows and blank rows are skipped; a file imported twice adds nothing the second time."),
 				Importance: widget.LowImportance, Wrapping: textWrap()})
 		z.next.Show()
 	case stepShape:
@@ -447,7 +447,11 @@ func (z *ImportWizard) showPreview() {
 	case m.Profile != "":
 		how = i18n.T("columns of the profile %s", m.Profile)
 	}
-	z.shape.SetText(i18n.T("%[1]s in %[2]s; header on line %[3]d; %[4]s.", importKindTitle(m.Kind), strings.ToUpper(m.Encoding), m.HeaderLine, how))
+	if m.Encoding == importer.EncodingXLSX {
+		z.shape.SetText(i18n.T("%[1]s in an Excel workbook; header on row %[2]d; %[3]s.", importKindTitle(m.Kind), m.HeaderLine, how))
+	} else {
+		z.shape.SetText(i18n.T("%[1]s in %[2]s; header on line %[3]d; %[4]s.", importKindTitle(m.Kind), strings.ToUpper(m.Encoding), m.HeaderLine, how))
+	}
 	s := z.preview.Stats
 	z.stats.SetText(i18n.T("First %[1]d rows: %[2]d read, %[3]d refused, %[4]d skipped (title, totals or blank).", len(z.preview.Rows), s.Good, s.Refused, s.Skipped()))
 	z.table.Refresh()

@@ -355,13 +355,13 @@ func TestImportCanBeCancelled(t *testing.T) {
 	}
 	// A file that cannot be read is said at the file on the first step.
 	f.svc.PreviewImportFn = func(context.Context, ImportRequest, int) (*importer.Preview, error) {
-		return nil, posdesk.Invalid("file", "%s is an Excel workbook; save it as CSV and import that.", "x.xlsx")
+		return nil, posdesk.Errorf(posdesk.EINVALID, "File %s: this Excel file is password-protected or in the old .xls format; save it as .xlsx or CSV without a password and import that.", "x.xls")
 	}
 	z.Restart()
-	z.SetFile("/data/x.xlsx")
+	z.SetFile("/data/x.xls")
 	z.Next()
 	q.drain()
-	if z.Step() != stepChoose || !strings.Contains(z.fileErr.Text, "save it as CSV") {
+	if z.Step() != stepChoose || !strings.Contains(z.fileErr.Text, "save it as .xlsx or CSV") {
 		t.Errorf("step %d, error %q", z.Step(), z.fileErr.Text)
 	}
 }
