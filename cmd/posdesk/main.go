@@ -148,6 +148,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 			fmt.Fprintln(stderr, i18n.Message(err))
 			return 1
 		}
+		// Times typed and printed are the shop's: its time zone from Settings, else the PC's.
+		e.Loc = shopLocation(e.Ctx, db, e.Loc)
 		if notice != nil {
 			// Said after the command's own output, and only when it worked: a refused write
 			// says why itself.

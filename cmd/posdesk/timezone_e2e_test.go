@@ -92,3 +92,13 @@ func TestTimezoneE2EExportInShopZone(t *testing.T) {
 		t.Errorf("incidents CSV shows the PC's clock:\n%s", b)
 	}
 }
+
+// TestTimezoneE2EShownInShopZone: every command reads and prints times on the shop's clock, so
+// the time typed for an incident comes back unchanged from incident show, on any PC.
+func TestTimezoneE2EShownInShopZone(t *testing.T) {
+	c, _ := tzShopCLI(t, "Asia/Shanghai")
+	id := strings.TrimSpace(c.ok("incident", "add", "--kind", "other", "--amount", "12.00", "--time", "2026-09-20 23:30"))
+	if out := c.ok("incident", "show", id); !strings.Contains(out, "2026-09-20 23:30") {
+		t.Errorf("incident show in a Shanghai shop on a Los Angeles PC does not say 2026-09-20 23:30:\n%s", out)
+	}
+}

@@ -730,7 +730,7 @@ var commonChecklist = []string{
 var kindChecklist = map[IncidentKind][]string{
 	IncidentChargedButFailed: {
 		"Wait for the automatic reversal (冲正): it usually comes back in 1-3 working days.",
-		"If it has not come back, ask the acquirer; a one-sided entry (单边账) is usually settled in 3-7 working days.",
+		"If it has not come back, ask the acquirer; a one-sided entry (单边账) is usually resolved in 3-7 working days.",
 		"The failed slip (or a note that none printed) and the customer's debit SMS.",
 	},
 	IncidentApprovedThenReversed: {
