@@ -102,6 +102,7 @@ func runGUI(args []string, stderr io.Writer) int {
 		Imports: newGUIImports(db, path, time.Now, time.Local)}
 	// Nobody is signed in until the gate lets them in (first run: the owner is created).
 	w = ui.NewMainWindow(a, services, ui.Config{Notice: notice})
+	traceWindow = w
 	gate := ui.NewGate(w)
 	gate.StartSetup() // a new shop gets the first-run wizard (firstrun.go)
 	ui.WarnDataPlace(w)
