@@ -86,7 +86,7 @@ func OpenLogIncident(w *Window) *LogIncidentForm {
 }
 
 // OpenLogIncidentFor opens the "Log incident" form for a payment already in the ledger (the
-// ledger's "Log incident for this payment…"): the payment's amount and time are filled in, its
+// ledger's "Log incident for this payment…"): the payment's amount is filled in, its time and
 // identifiers are shown as a summary line, and the incident is linked to it when saved.
 func OpenLogIncidentFor(w *Window, t *posdesk.Transaction) *LogIncidentForm {
 	f := NewLogIncidentFormFor(w, t)
@@ -100,8 +100,7 @@ func NewLogIncidentFormFor(w *Window, t *posdesk.Transaction) *LogIncidentForm {
 	f := NewLogIncidentForm(w)
 	f.payment = t
 	f.amount.SetText(t.Amount.Plain())
-	f.when.SetText(t.Time.In(w.Location).Format(dateTimeLayout))
-	f.when.Disable()
+	f.when.SetText(t.Time.In(w.Location).Format(dateTimeLayout)) // not shown: the summary says it
 	if k := SuggestKind(t.Status); k != "" {
 		f.ChooseKind(k)
 		f.suggested = &widget.Label{Text: i18n.T("Suggested from the payment's status (%s); choose another if it fits better.", i18n.T(t.Status.Title())),
@@ -129,10 +128,11 @@ func SuggestKind(s posdesk.TxStatus) posdesk.IncidentKind {
 func (f *LogIncidentForm) Payment() *posdesk.Transaction { return f.payment }
 
 // paymentSummary is the line that stands for the slip's fields when the incident is about a
-// ledger record: "Payment #12: ¥ 58.00 at 2026-09-20 14:31, Failed, terminal T0000001, …".
+// ledger record, on the form's "Payment" line: "#12: ¥ 58.00 at 2026-09-20 14:31, Failed,
+// terminal T0000001, …".
 func (f *LogIncidentForm) paymentSummary() string {
 	t := f.payment
-	parts := []string{i18n.T("Payment #%[1]d: %[2]s at %[3]s", t.ID, t.Amount.Display(), t.Time.In(f.w.Location).Format(dateTimeLayout)),
+	parts := []string{i18n.T("#%[1]d: %[2]s at %[3]s", t.ID, t.Amount.Display(), t.Time.In(f.w.Location).Format(dateTimeLayout)),
 		i18n.T(t.Status.Title())}
 	for _, p := range [][2]string{{"terminal", t.Terminal}, {"trace", t.Trace}, {"RRN", t.RRN}, {"card", t.Card}} {
 		if p[1] != "" {
@@ -231,14 +231,17 @@ func (f *LogIncidentForm) content() fyne.CanvasObject {
 	} else {
 		slip = container.NewGridWithColumns(3, f.field(f.terminal, "terminal"), f.field(f.trace, "trace"), f.field(f.rrn, "rrn"))
 	}
-	facts := []fyne.CanvasObject{
+	amount := []fyne.CanvasObject{
 		fieldLabel(i18n.T("Amount")), f.field(container.NewBorder(nil, nil, nil, widget.NewLabel(currency), f.amount), "amount", "currency"),
-		fieldLabel(i18n.T("Time")), f.field(f.when, "time"),
 	}
-	slipRow := []fyne.CanvasObject{fieldLabel(slipLabel), slip}
-	rows := append(facts, slipRow...)
-	if f.payment != nil { // the payment first: it says what the incident is about
-		rows = append(slipRow, facts...)
+	var rows []fyne.CanvasObject
+	if f.payment != nil {
+		// The payment first: it says what the incident is about, and its time is the
+		// incident's (the summary shows it; errors about it land on the summary's line).
+		f.errs["time"] = f.errs["transactions"]
+		rows = append([]fyne.CanvasObject{fieldLabel(slipLabel), slip}, amount...)
+	} else {
+		rows = append(amount, fieldLabel(i18n.T("Time")), f.field(f.when, "time"), fieldLabel(slipLabel), slip)
 	}
 	main := container.New(formLayout{}, append(rows,
 		fieldLabel(i18n.T("Cause")), f.field(f.cause, "cause"),
