@@ -198,8 +198,9 @@ type editIncidentForm struct {
 	caseNo, deadline, amount    *Entry
 	story                       *Entry
 	customerName, customerPhone *Entry
-	customer                    *fyne.Container // the customer's fields, shown for a customer refund
-	source                      string          // where the deadline in the entry came from
+	customer                    []fyne.CanvasObject // the customer's labels and fields, shown for a customer refund
+	form                        *fyne.Container
+	source                      string // where the deadline in the entry came from
 	errs                        *incidentFormErrors
 	save                        *widget.Button
 	dlg                         *dialog.CustomDialog
@@ -276,13 +277,16 @@ func (f *editIncidentForm) selectedKind() posdesk.IncidentKind {
 // showCustomer shows the customer's name and phone for a customer refund, and whenever they
 // hold something (another kind may not keep them: the error then shows at these fields).
 func (f *editIncidentForm) showCustomer() {
-	if f.customer == nil {
-		return
+	show := f.selectedKind() == posdesk.IncidentCustomerRefund || f.customerName.Text != "" || f.customerPhone.Text != ""
+	for _, o := range f.customer {
+		if show {
+			o.Show()
+		} else {
+			o.Hide()
+		}
 	}
-	if f.selectedKind() == posdesk.IncidentCustomerRefund || f.customerName.Text != "" || f.customerPhone.Text != "" {
-		f.customer.Show()
-	} else {
-		f.customer.Hide()
+	if f.form != nil {
+		f.form.Refresh()
 	}
 	if f.dlg != nil {
 		f.dlg.Resize(f.errs.size)
@@ -290,22 +294,22 @@ func (f *editIncidentForm) showCustomer() {
 }
 
 func (f *editIncidentForm) show() {
-	f.customer = container.New(formLayout{},
+	f.customer = []fyne.CanvasObject{
 		fieldLabel(i18n.T("Customer name")), f.errs.field(f.customerName, "customer", "customer_name"),
 		fieldLabel(i18n.T("Customer phone")), f.errs.field(f.customerPhone, "customer_phone"),
-	)
-	f.showCustomer()
-	form := container.New(formLayout{},
+	}
+	f.form = container.New(formLayout{}, append([]fyne.CanvasObject{
 		fieldLabel(i18n.T("Kind of problem")), f.errs.field(f.kind, "kind"),
 		fieldLabel(i18n.T("Cause")), f.errs.field(f.cause, "cause"),
 		fieldLabel(i18n.T("Amount")), f.errs.field(f.amount, "amount"),
 		fieldLabel(i18n.T("Bank case number")), f.errs.field(f.caseNo, "case"),
 		fieldLabel(i18n.T("Deadline")), f.errs.field(container.NewVBox(f.deadline, container.NewBorder(nil, nil, nil, f.working, f.preset)), "deadline"),
 		fieldLabel(i18n.T("What happened")), f.errs.field(f.story, "story"),
-	)
+	}, f.customer...)...)
+	f.showCustomer()
 	f.save = &widget.Button{Text: i18n.T("Save"), Importance: widget.HighImportance, OnTapped: f.Save}
 	cancel := &widget.Button{Text: i18n.T("Cancel"), OnTapped: func() { f.dlg.Hide() }}
-	f.dlg = dialog.NewCustomWithoutButtons(i18n.T("Edit %s", f.d.inc.Number), container.NewVBox(f.errs.general, form, f.customer), f.d.w)
+	f.dlg = dialog.NewCustomWithoutButtons(i18n.T("Edit %s", f.d.inc.Number), container.NewVBox(f.errs.general, f.form), f.d.w)
 	f.dlg.SetButtons([]fyne.CanvasObject{cancel, f.save})
 	f.dlg.Resize(fyne.NewSize(680, 0))
 	f.errs.dlg, f.errs.size = f.dlg, fyne.NewSize(680, 0)

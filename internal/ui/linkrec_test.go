@@ -217,7 +217,7 @@ func TestEditIncidentChangesKind(t *testing.T) {
 	if got, want := f.kind.Selected, KindLabel(posdesk.IncidentOther); got != want {
 		t.Errorf("kind shown %q, want the incident's %q", got, want)
 	}
-	if f.customer.Visible() {
+	if f.customer[0].Visible() || f.customer[1].Visible() {
 		t.Error("customer fields shown for an incident that is no customer refund")
 	}
 	f.kind.SetSelected(KindLabel(posdesk.IncidentDuplicateCharge))
@@ -250,11 +250,11 @@ func TestEditIncidentKindErrorsAtFields(t *testing.T) {
 	q.drain()
 	d.OpenEditForm()
 	f := d.editDlg
-	if !f.customer.Visible() || f.customerName.Text != "王女士" {
+	if !f.customer[1].Visible() || f.customerName.Text != "王女士" {
 		t.Fatal("a refund's customer fields are not shown with its data")
 	}
 	f.kind.SetSelected(KindLabel(posdesk.IncidentWrongAmount))
-	if !f.customer.Visible() {
+	if !f.customer[1].Visible() {
 		t.Error("customer fields hidden while they hold data another kind may not keep")
 	}
 	test.Tap(f.save)
