@@ -69,15 +69,17 @@ bench: setup-test build
 lint: fmt-check vet
 	@if command -v staticcheck >/dev/null; then staticcheck ./...; else echo "staticcheck not installed: skipped"; fi
 
-## fuzz: run each fuzz target for FUZZTIME (default 10m); crashers land in testdata/fuzz.
+## fuzz: run each fuzz target for FUZZTIME (default 10m); crashers land in testdata/fuzz. Every
+## target runs even when one fails; the failed ones are listed at the end (exit 1).
 FUZZTIME ?= 10m
 fuzz: setup-test
-	@for pkg in $$($(GO) list ./internal/...); do \
+	@failed=""; for pkg in $$($(GO) list ./internal/...); do \
 		for f in $$($(GO) test -list '^Fuzz' $$pkg 2>/dev/null | grep '^Fuzz'); do \
 			echo "== $$pkg $$f ($(FUZZTIME))"; \
-			$(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+			$(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg || failed="$$failed $$pkg.$$f"; \
 		done; \
-	done
+	done; \
+	if [ -n "$$failed" ]; then echo "fuzz targets that failed:$$failed"; exit 1; fi
 
 ## reliability: the full reliability run (internal/reliability): RELIABILITY_CYCLES kill -9
 ## cycles (1,000), RELIABILITY_CARDS card numbers seeded for the leak scan (10,000), disk full on

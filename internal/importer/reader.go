@@ -453,7 +453,9 @@ func (r *Reader) Next() (*Record, error) {
 			continue
 		}
 		r.stats.Rows++
-		r.last, r.lastLine = rec, line
+		if r.ahead == nil { // a preview reads without reading ahead; an import keeps no row
+			r.last, r.lastLine = rec, line
+		}
 		out, err := r.parse(rec, line)
 		if err != nil {
 			r.stats.Refused++
@@ -1069,10 +1071,19 @@ type rawRecord struct {
 // them are parsed: decoding and splitting the lines is about a third of the work of reading a
 // statement, and an import has a second core for it.
 type readAhead struct {
-	batches chan []rawRecord
+	batches chan aheadBatch
+	free    chan aheadBatch // batches parsed, for the goroutine to fill again
 	stop    chan struct{}
 	done    chan struct{}
 	cur     []rawRecord
+	parsed  aheadBatch // the batch cur is the rest of
+}
+
+// aheadBatch is a batch of records and the one array holding all their cells (the CSV reader
+// reuses its own).
+type aheadBatch struct {
+	recs  []rawRecord
+	cells []string
 }
 
 // readAheadRows is how many records go to the parser at a time.
@@ -1085,30 +1096,33 @@ func (r *Reader) startReadAhead() (stop func()) {
 	if r.ahead != nil || r.err != nil || r.done {
 		return func() {}
 	}
-	a := &readAhead{batches: make(chan []rawRecord, 4), stop: make(chan struct{}), done: make(chan struct{})}
+	a := &readAhead{batches: make(chan aheadBatch, 4), free: make(chan aheadBatch, 4), stop: make(chan struct{}), done: make(chan struct{})}
 	r.ahead = a
 	go func() {
 		defer close(a.done)
 		defer close(a.batches)
-		var batch []rawRecord
-		var cells []string // one allocation for the cells of a batch: the CSV reader reuses its slice
+		var b aheadBatch
 		for {
-			if batch == nil {
-				batch = make([]rawRecord, 0, readAheadRows)
-				cells = make([]string, 0, readAheadRows*max(len(r.mapp.Header), 1))
+			if b.recs == nil {
+				select {
+				case b = <-a.free:
+					b.recs, b.cells = b.recs[:0], b.cells[:0]
+				default:
+					b = aheadBatch{recs: make([]rawRecord, 0, readAheadRows), cells: make([]string, 0, readAheadRows*max(len(r.mapp.Header), 1))}
+				}
 			}
 			rec, line, err := r.readRecord()
-			start := len(cells)
-			cells = append(cells, rec...)
-			batch = append(batch, rawRecord{cells: cells[start:len(cells):len(cells)], line: line, err: err})
+			start := len(b.cells)
+			b.cells = append(b.cells, rec...)
+			b.recs = append(b.recs, rawRecord{cells: b.cells[start:len(b.cells):len(b.cells)], line: line, err: err})
 			last := err != nil && !IsRowError(err) // the end of the file, or a fatal error
-			if len(batch) == readAheadRows || last {
+			if len(b.recs) == readAheadRows || last {
 				select {
-				case a.batches <- batch:
+				case a.batches <- b:
 				case <-a.stop:
 					return
 				}
-				batch = nil
+				b = aheadBatch{}
 			}
 			if last {
 				return
@@ -1131,11 +1145,19 @@ func (r *Reader) nextRecord() ([]string, int, error) {
 		return r.readRecord()
 	}
 	if len(a.cur) == 0 {
+		if a.parsed.recs != nil {
+			// Every row of the batch is parsed, and the rows keep strings of it, not its slices
+			// (r.last is not set while reading ahead): the goroutine may fill it again.
+			select {
+			case a.free <- a.parsed:
+			default:
+			}
+		}
 		b, ok := <-a.batches
 		if !ok {
 			return nil, 0, io.EOF
 		}
-		a.cur = b
+		a.cur, a.parsed = b.recs, b
 	}
 	rr := a.cur[0]
 	a.cur = a.cur[1:]
