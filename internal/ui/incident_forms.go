@@ -189,17 +189,21 @@ func (f *contactForm) Save() {
 	})
 }
 
-// editIncidentForm changes an incident's cause, case number, deadline and story (managers).
+// editIncidentForm changes an incident's kind, cause, amount, case number, deadline and story,
+// and the customer's name and phone of a customer refund (managers).
 type editIncidentForm struct {
-	d                        *IncidentDetail
-	cause, preset            *widget.Select
-	working                  *widget.Check
-	caseNo, deadline, amount *Entry
-	story                    *Entry
-	source                   string // where the deadline in the entry came from
-	errs                     *incidentFormErrors
-	save                     *widget.Button
-	dlg                      *dialog.CustomDialog
+	d                           *IncidentDetail
+	kind, cause, preset         *widget.Select
+	working                     *widget.Check
+	caseNo, deadline, amount    *Entry
+	story                       *Entry
+	customerName, customerPhone *Entry
+	customer                    []fyne.CanvasObject // the customer's labels and fields, shown for a customer refund
+	form                        *fyne.Container
+	source                      string // where the deadline in the entry came from
+	errs                        *incidentFormErrors
+	save                        *widget.Button
+	dlg                         *dialog.CustomDialog
 }
 
 // OpenEditForm opens the form that changes the incident's facts.
@@ -211,6 +215,17 @@ func (d *IncidentDetail) OpenEditForm() {
 func newEditIncidentForm(d *IncidentDetail) *editIncidentForm {
 	w, inc := d.w, d.inc
 	f := &editIncidentForm{d: d, errs: newIncidentFormErrors(), source: inc.DeadlineSource}
+	var kinds []string
+	for _, k := range posdesk.IncidentKinds {
+		kinds = append(kinds, KindLabel(k))
+	}
+	f.kind = widget.NewSelect(kinds, nil)
+	f.kind.SetSelectedIndex(slices.Index(posdesk.IncidentKinds, inc.Kind))
+	f.kind.OnChanged = func(string) { f.showCustomer() }
+	f.customerName, f.customerPhone = w.NewEntry(), w.NewEntry()
+	f.customerName.SetText(inc.CustomerName)
+	f.customerPhone.SetText(inc.CustomerPhone)
+	f.customerPhone.SetPlaceHolder("138 0000 0000")
 	f.cause = widget.NewSelect(titles(posdesk.Causes), nil)
 	for i, c := range posdesk.Causes {
 		if c == inc.Cause {
@@ -230,6 +245,9 @@ func newEditIncidentForm(d *IncidentDetail) *editIncidentForm {
 	for _, p := range posdesk.DeadlinePresets {
 		presets = append(presets, i18n.T(p.Title))
 	}
+	for _, e := range []*Entry{f.caseNo, f.deadline, f.amount, f.customerName, f.customerPhone} {
+		e.OnSubmitted = func(string) { f.Save() } // Enter saves
+	}
 	f.preset = widget.NewSelect(presets, func(string) { f.applyPreset() })
 	f.preset.PlaceHolder = i18n.T("No letter? Suggest from a preset")
 	f.working = widget.NewCheck(i18n.T("Working days"), func(bool) { f.applyPreset() })
@@ -248,17 +266,50 @@ func (f *editIncidentForm) applyPreset() {
 	f.source = p.ID
 }
 
+// selectedKind returns the kind chosen in the form.
+func (f *editIncidentForm) selectedKind() posdesk.IncidentKind {
+	if i := f.kind.SelectedIndex(); i >= 0 {
+		return posdesk.IncidentKinds[i]
+	}
+	return f.d.inc.Kind
+}
+
+// showCustomer shows the customer's name and phone for a customer refund, and whenever they
+// hold something (another kind may not keep them: the error then shows at these fields).
+func (f *editIncidentForm) showCustomer() {
+	show := f.selectedKind() == posdesk.IncidentCustomerRefund || f.customerName.Text != "" || f.customerPhone.Text != ""
+	for _, o := range f.customer {
+		if show {
+			o.Show()
+		} else {
+			o.Hide()
+		}
+	}
+	if f.form != nil {
+		f.form.Refresh()
+	}
+	if f.dlg != nil {
+		f.dlg.Resize(f.errs.size)
+	}
+}
+
 func (f *editIncidentForm) show() {
-	form := container.New(formLayout{},
+	f.customer = []fyne.CanvasObject{
+		fieldLabel(i18n.T("Customer name")), f.errs.field(f.customerName, "customer", "customer_name"),
+		fieldLabel(i18n.T("Customer phone")), f.errs.field(f.customerPhone, "customer_phone"),
+	}
+	f.form = container.New(formLayout{}, append([]fyne.CanvasObject{
+		fieldLabel(i18n.T("Kind of problem")), f.errs.field(f.kind, "kind"),
 		fieldLabel(i18n.T("Cause")), f.errs.field(f.cause, "cause"),
 		fieldLabel(i18n.T("Amount")), f.errs.field(f.amount, "amount"),
 		fieldLabel(i18n.T("Bank case number")), f.errs.field(f.caseNo, "case"),
 		fieldLabel(i18n.T("Deadline")), f.errs.field(container.NewVBox(f.deadline, container.NewBorder(nil, nil, nil, f.working, f.preset)), "deadline"),
 		fieldLabel(i18n.T("What happened")), f.errs.field(f.story, "story"),
-	)
+	}, f.customer...)...)
+	f.showCustomer()
 	f.save = &widget.Button{Text: i18n.T("Save"), Importance: widget.HighImportance, OnTapped: f.Save}
 	cancel := &widget.Button{Text: i18n.T("Cancel"), OnTapped: func() { f.dlg.Hide() }}
-	f.dlg = dialog.NewCustomWithoutButtons(i18n.T("Edit %s", f.d.inc.Number), container.NewVBox(f.errs.general, form), f.d.w)
+	f.dlg = dialog.NewCustomWithoutButtons(i18n.T("Edit %s", f.d.inc.Number), container.NewVBox(f.errs.general, f.form), f.d.w)
 	f.dlg.SetButtons([]fyne.CanvasObject{cancel, f.save})
 	f.dlg.Resize(fyne.NewSize(680, 0))
 	f.errs.dlg, f.errs.size = f.dlg, fyne.NewSize(680, 0)
@@ -274,6 +325,15 @@ func (f *editIncidentForm) Save() {
 	inc := f.d.inc
 	var upd posdesk.IncidentUpdate
 	var errs posdesk.Errors
+	if k := f.selectedKind(); k != inc.Kind {
+		upd.Kind = &k
+	}
+	if v := strings.TrimSpace(f.customerName.Text); v != inc.CustomerName {
+		upd.CustomerName = &v
+	}
+	if v := strings.TrimSpace(f.customerPhone.Text); v != inc.CustomerPhone {
+		upd.CustomerPhone = &v
+	}
 	if i := f.cause.SelectedIndex(); i >= 0 && posdesk.Causes[i] != inc.Cause {
 		upd.Cause = &posdesk.Causes[i]
 	}

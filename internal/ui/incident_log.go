@@ -6,6 +6,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -44,6 +45,11 @@ type LogIncidentForm struct {
 
 	kind        posdesk.IncidentKind
 	kindButtons []*widget.Button
+	suggested   *widget.Label // says the kind was suggested from the payment's status
+
+	// payment is the ledger record the incident is about when it was opened from the ledger
+	// (LogIncidentFor): the incident links it instead of creating a record from the slip.
+	payment *posdesk.Transaction
 
 	amount, when, terminal, trace, rrn, customerName, customerPhone, story *Entry
 	cause                                                                  *widget.Select
@@ -77,6 +83,63 @@ func OpenLogIncident(w *Window) *LogIncidentForm {
 	f := NewLogIncidentForm(w)
 	f.show()
 	return f
+}
+
+// OpenLogIncidentFor opens the "Log incident" form for a payment already in the ledger (the
+// ledger's "Log incident for this payment…"): the payment's amount is filled in, its time and
+// identifiers are shown as a summary line, and the incident is linked to it when saved.
+func OpenLogIncidentFor(w *Window, t *posdesk.Transaction) *LogIncidentForm {
+	f := NewLogIncidentFormFor(w, t)
+	f.show()
+	return f
+}
+
+// NewLogIncidentFormFor builds the form for payment t without showing it. The kind suggested
+// by t's status (SuggestKind) is chosen; the cashier may choose another.
+func NewLogIncidentFormFor(w *Window, t *posdesk.Transaction) *LogIncidentForm {
+	f := NewLogIncidentForm(w)
+	f.payment = t
+	f.amount.SetText(t.Amount.Plain())
+	f.when.SetText(t.Time.In(w.Location).Format(dateTimeLayout)) // not shown: the summary says it
+	if k := SuggestKind(t.Status); k != "" {
+		f.ChooseKind(k)
+		f.suggested = &widget.Label{Text: i18n.T("Suggested from the payment's status (%s); choose another if it fits better.", i18n.T(t.Status.Title())),
+			Importance: widget.LowImportance, Wrapping: fyne.TextWrapWord}
+	}
+	return f
+}
+
+// SuggestKind returns the kind of incident a ledger record's status points to (a failed payment
+// is most likely "Charged but failed"), or "" when the status says nothing about it. It is the
+// reverse of IncidentKind.SlipStatus for the statuses that only one kind of slip has.
+func SuggestKind(s posdesk.TxStatus) posdesk.IncidentKind {
+	if s == posdesk.StatusApproved {
+		return "" // most kinds start from an approved sale
+	}
+	for _, k := range posdesk.IncidentKinds {
+		if k.SlipStatus() == s {
+			return k
+		}
+	}
+	return ""
+}
+
+// Payment returns the ledger record the form links the incident to, or nil for a new slip.
+func (f *LogIncidentForm) Payment() *posdesk.Transaction { return f.payment }
+
+// paymentSummary is the line that stands for the slip's fields when the incident is about a
+// ledger record, on the form's "Payment" line: "#12: ¥ 58.00 at 2026-09-20 14:31, Failed,
+// terminal T0000001, …".
+func (f *LogIncidentForm) paymentSummary() string {
+	t := f.payment
+	parts := []string{i18n.T("#%[1]d: %[2]s at %[3]s", t.ID, t.Amount.Display(), t.Time.In(f.w.Location).Format(dateTimeLayout)),
+		i18n.T(t.Status.Title())}
+	for _, p := range [][2]string{{"terminal", t.Terminal}, {"trace", t.Trace}, {"RRN", t.RRN}, {"card", t.Card}} {
+		if p[1] != "" {
+			parts = append(parts, i18n.T(p[0])+" "+p[1])
+		}
+	}
+	return strings.Join(parts, i18n.T(", "))
 }
 
 // NewLogIncidentForm builds the form without showing it.
@@ -117,7 +180,13 @@ func (f *LogIncidentForm) ChooseKind(k posdesk.IncidentKind) {
 		}
 		b.Refresh()
 	}
-	setError(f.errs["kind"], "")
+	if line := f.errs["kind"]; line != nil { // nil until the form is laid out
+		setError(line, "")
+	}
+	if f.suggested != nil {
+		f.suggested.Hidden = k != SuggestKind(f.payment.Status)
+		f.suggested.Refresh()
+	}
 	if f.customer != nil {
 		if k == posdesk.IncidentCustomerRefund {
 			f.customer.Show()
@@ -153,21 +222,42 @@ func (f *LogIncidentForm) content() fyne.CanvasObject {
 	if f.kind != posdesk.IncidentCustomerRefund {
 		f.customer.Hide()
 	}
-	slip := container.NewGridWithColumns(3, f.field(f.terminal, "terminal"), f.field(f.trace, "trace"), f.field(f.rrn, "rrn"))
-	main := container.New(formLayout{},
-		fieldLabel(i18n.T("Amount")), f.field(container.NewBorder(nil, nil, nil, widget.NewLabel("CNY"), f.amount), "amount", "currency"),
-		fieldLabel(i18n.T("Time")), f.field(f.when, "time"),
-		fieldLabel(i18n.T("From the slip")), slip,
+	slipLabel, currency := i18n.T("From the slip"), posdesk.DefaultCurrency
+	var slip fyne.CanvasObject
+	if f.payment != nil {
+		// The record's identifiers are facts of the ledger: shown, not typed again.
+		slipLabel, currency = i18n.T("Payment"), f.payment.Amount.Currency
+		slip = f.field(&widget.Label{Text: f.paymentSummary(), Wrapping: fyne.TextWrapWord}, "transactions")
+	} else {
+		slip = container.NewGridWithColumns(3, f.field(f.terminal, "terminal"), f.field(f.trace, "trace"), f.field(f.rrn, "rrn"))
+	}
+	amount := []fyne.CanvasObject{
+		fieldLabel(i18n.T("Amount")), f.field(container.NewBorder(nil, nil, nil, widget.NewLabel(currency), f.amount), "amount", "currency"),
+	}
+	var rows []fyne.CanvasObject
+	if f.payment != nil {
+		// The payment first: it says what the incident is about, and its time is the
+		// incident's (the summary shows it; errors about it land on the summary's line).
+		f.errs["time"] = f.errs["transactions"]
+		rows = append([]fyne.CanvasObject{fieldLabel(slipLabel), slip}, amount...)
+	} else {
+		rows = append(amount, fieldLabel(i18n.T("Time")), f.field(f.when, "time"), fieldLabel(slipLabel), slip)
+	}
+	main := container.New(formLayout{}, append(rows,
 		fieldLabel(i18n.T("Cause")), f.field(f.cause, "cause"),
 		fieldLabel(i18n.T("What happened")), f.field(f.story, "story"),
-	)
+	)...)
 	files := container.NewVBox(
 		container.NewHBox(f.choose, &widget.Label{Text: i18n.T("or drop files on this window"), Importance: widget.LowImportance}),
 		f.fileList,
 	)
+	kindCell := f.field(kinds, "kind")
+	if f.suggested != nil {
+		kindCell = container.NewVBox(kindCell, f.suggested)
+	}
 	return container.NewVBox(
 		&widget.Label{Text: i18n.T("What went wrong?"), TextStyle: fyne.TextStyle{Bold: true}},
-		f.field(kinds, "kind"),
+		kindCell,
 		f.general,
 		main,
 		f.customer,
@@ -364,17 +454,25 @@ func (f *LogIncidentForm) read() (*posdesk.Incident, posdesk.Errors) {
 	if f.kind == "" {
 		errs = append(errs, posdesk.Invalid("kind", "Choose what went wrong: tap one of the large buttons."))
 	}
+	currency := posdesk.DefaultCurrency
+	if f.payment != nil {
+		currency = f.payment.Amount.Currency
+	}
 	var amount posdesk.Money
 	if strings.TrimSpace(f.amount.Text) == "" {
 		errs = append(errs, posdesk.Invalid("amount", "Enter the amount in question, greater than zero (for example 58.00)."))
-	} else if m, err := posdesk.ParseMoney(f.amount.Text, posdesk.DefaultCurrency); err != nil {
+	} else if m, err := posdesk.ParseMoney(f.amount.Text, currency); err != nil {
 		errs = appendFieldError(errs, err)
 	} else {
 		amount = m
 	}
-	at, err := parseDateTime("time", f.when.Text, f.w.Location)
-	if err != nil {
+	var at time.Time
+	if f.payment != nil {
+		at = f.payment.Time
+	} else if t, err := parseDateTime("time", f.when.Text, f.w.Location); err != nil {
 		errs = appendFieldError(errs, err)
+	} else {
+		at = t
 	}
 	inc := &posdesk.Incident{Kind: f.kind, Amount: amount, Time: at, Story: f.story.Text}
 	if i := f.cause.SelectedIndex(); i > 0 {
@@ -382,6 +480,11 @@ func (f *LogIncidentForm) read() (*posdesk.Incident, posdesk.Errors) {
 	}
 	if f.kind == posdesk.IncidentCustomerRefund {
 		inc.CustomerName, inc.CustomerPhone = f.customerName.Text, f.customerPhone.Text
+	}
+	if f.payment != nil {
+		// Linked by ID: the service links the existing record and creates none.
+		inc.Transactions = []*posdesk.Transaction{{ID: f.payment.ID}}
+		return inc, errs
 	}
 	inc.Transactions = []*posdesk.Transaction{posdesk.NewSlip(f.kind, at, amount, f.terminal.Text, f.trace.Text, f.rrn.Text)}
 	// Check the slip's identifiers here too, so every problem shows at once (each field once).

@@ -101,11 +101,13 @@ type Ledger struct {
 	selected int // selected row, or -1
 
 	add, edit, void *widget.Button
+	logIncident     *widget.Button  // "Log incident for this payment…"
 	actions         *fyne.Container // the buttons the user may use
 	content         fyne.CanvasObject
 
-	form    *txForm     // the form opened last
-	voidDlg *voidDialog // the void confirmation opened last
+	form         *txForm          // the form opened last
+	voidDlg      *voidDialog      // the void confirmation opened last
+	incidentForm *LogIncidentForm // the Log incident form opened last from a record
 }
 
 // NewLedger builds the ledger screen for w and starts loading the first page.
@@ -122,8 +124,10 @@ func NewLedger(w *Window) *Ledger {
 	l.add = &widget.Button{Text: i18n.T("Add transaction"), Icon: theme.ContentAddIcon(), Importance: widget.HighImportance, OnTapped: l.onAdd}
 	l.edit = &widget.Button{Text: i18n.T("Edit…"), Icon: theme.DocumentCreateIcon(), OnTapped: l.onEdit}
 	l.void = &widget.Button{Text: i18n.T("Void record…"), Icon: theme.CancelIcon(), OnTapped: l.onVoid}
+	l.logIncident = &widget.Button{Text: i18n.T("Log incident for this payment…"), Icon: theme.WarningIcon(), OnTapped: l.onLogIncident}
 	l.edit.Disable()
 	l.void.Disable()
+	l.logIncident.Disable()
 	l.actions = container.NewHBox()
 	if w.Can(posdesk.ActCreateTransaction) {
 		l.actions.Add(l.add)
@@ -133,6 +137,9 @@ func NewLedger(w *Window) *Ledger {
 	}
 	if w.Can(posdesk.ActVoidTransaction) {
 		l.actions.Add(l.void)
+	}
+	if w.Services.Incidents != nil && w.Can(posdesk.ActLogIncident) {
+		l.actions.Add(l.logIncident)
 	}
 	searchBtn := &widget.Button{Icon: theme.SearchIcon(), OnTapped: l.Apply}
 	clear := &widget.Button{Text: i18n.T("Clear filters"), Icon: theme.ContentClearIcon(), OnTapped: l.ClearFilters}
@@ -441,12 +448,20 @@ func (l *Ledger) cellText(t *posdesk.Transaction, col int) string {
 func (l *Ledger) selectRow(row int) {
 	l.selected = row
 	t := l.selectedTx()
-	if t != nil && !t.Voided() {
-		l.edit.Enable()
-		l.void.Enable()
-	} else {
-		l.edit.Disable()
-		l.void.Disable()
+	for _, b := range []*widget.Button{l.edit, l.void, l.logIncident} {
+		if t != nil && !t.Voided() {
+			b.Enable()
+		} else {
+			b.Disable()
+		}
+	}
+}
+
+// onLogIncident opens the Log incident form for the selected record: the incident is linked
+// to it instead of creating a second record of the same payment.
+func (l *Ledger) onLogIncident() {
+	if t := l.selectedTx(); t != nil && !t.Voided() && l.w.Services.Incidents != nil {
+		l.incidentForm = OpenLogIncidentFor(l.w, t)
 	}
 }
 
