@@ -396,24 +396,11 @@ type relationship struct{ id, typ, target string }
 
 // rels reads a relationships part; targets are resolved against dir. A missing part has none.
 func (wb *workbook) rels(part, dir string) ([]relationship, error) {
-	rc, err := wb.open(part, maxXLSXPart)
-	if err != nil || rc == nil {
-		return nil, err
-	}
-	defer rc.Close()
-	d := newXMLDecoder(rc)
 	var out []relationship
-	for {
-		tok, err := d.RawToken()
-		if errors.Is(err, io.EOF) {
-			return out, nil
-		}
-		if err != nil {
-			return nil, damaged(wb.name, err)
-		}
+	err := wb.tokens(part, maxXLSXPart, func(tok xml.Token) error {
 		se, ok := tok.(xml.StartElement)
 		if !ok || se.Name.Local != "Relationship" {
-			continue
+			return nil
 		}
 		var rel relationship
 		external := false
@@ -430,7 +417,7 @@ func (wb *workbook) rels(part, dir string) ([]relationship, error) {
 			}
 		}
 		if external || rel.target == "" {
-			continue
+			return nil
 		}
 		t := strings.ReplaceAll(rel.target, "\\", "/")
 		if strings.HasPrefix(t, "/") {
@@ -439,29 +426,41 @@ func (wb *workbook) rels(part, dir string) ([]relationship, error) {
 			rel.target = strings.TrimPrefix(path.Clean("/"+path.Join(dir, t)), "/")
 		}
 		out = append(out, rel)
+		return nil
+	})
+	return out, err
+}
+
+// tokens calls fn with each XML token of part, unpacked to at most limit bytes, until fn
+// returns an error. A part the workbook does not have has no tokens.
+func (wb *workbook) tokens(part string, limit int64, fn func(xml.Token) error) error {
+	rc, err := wb.open(part, limit)
+	if err != nil || rc == nil {
+		return err
+	}
+	defer rc.Close()
+	d := newXMLDecoder(rc)
+	for {
+		tok, err := d.RawToken()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return damaged(wb.name, err)
+		}
+		if err := fn(tok); err != nil {
+			return err
+		}
 	}
 }
 
 // readWorkbook reads the sheet list and the date system.
 func (wb *workbook) readWorkbook(part string) ([]wbSheet, error) {
-	rc, err := wb.open(part, maxXLSXPart)
-	if err != nil {
-		return nil, err
-	}
-	defer rc.Close()
-	d := newXMLDecoder(rc)
 	var sheets []wbSheet
-	for {
-		tok, err := d.RawToken()
-		if errors.Is(err, io.EOF) {
-			return sheets, nil
-		}
-		if err != nil {
-			return nil, damaged(wb.name, err)
-		}
+	err := wb.tokens(part, maxXLSXPart, func(tok xml.Token) error {
 		se, ok := tok.(xml.StartElement)
 		if !ok {
-			continue
+			return nil
 		}
 		switch se.Name.Local {
 		case "workbookPr":
@@ -484,28 +483,17 @@ func (wb *workbook) readWorkbook(part string) ([]wbSheet, error) {
 			}
 			sheets = append(sheets, s)
 		}
-	}
+		return nil
+	})
+	return sheets, err
 }
 
 // readStyles reads which cell styles show numbers as dates or times.
 func (wb *workbook) readStyles(part string) error {
-	rc, err := wb.open(part, maxXLSXPart)
-	if err != nil || rc == nil {
-		return err
-	}
-	defer rc.Close()
-	d := newXMLDecoder(rc)
 	custom := map[int]cellKind{}
 	var xfs []int
 	inXfs := false
-	for {
-		tok, err := d.RawToken()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return damaged(wb.name, err)
-		}
+	err := wb.tokens(part, maxXLSXPart, func(tok xml.Token) error {
 		switch t := tok.(type) {
 		case xml.StartElement:
 			switch t.Name.Local {
@@ -526,7 +514,7 @@ func (wb *workbook) readStyles(part string) error {
 				inXfs = true
 			case "xf":
 				if !inXfs || len(xfs) >= 1<<20 {
-					continue
+					return nil
 				}
 				id := 0
 				for _, a := range t.Attr {
@@ -541,6 +529,10 @@ func (wb *workbook) readStyles(part string) error {
 				inXfs = false
 			}
 		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	wb.styles = make([]cellKind, len(xfs))
 	for i, id := range xfs {
@@ -617,24 +609,11 @@ func formatKind(code string) cellKind {
 
 // readShared reads the shared strings table.
 func (wb *workbook) readShared(part string) error {
-	rc, err := wb.open(part, maxXLSXSharedXML)
-	if err != nil || rc == nil {
-		return err
-	}
-	defer rc.Close()
-	d := newXMLDecoder(rc)
 	var text strings.Builder
 	var ends []uint32
 	var si []byte
 	inSI, inT, phonetic := false, false, 0
-	for {
-		tok, err := d.RawToken()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return damaged(wb.name, err)
-		}
+	err := wb.tokens(part, maxXLSXSharedXML, func(tok xml.Token) error {
 		switch t := tok.(type) {
 		case xml.StartElement:
 			switch t.Name.Local {
@@ -649,7 +628,7 @@ func (wb *workbook) readShared(part string) error {
 			switch t.Name.Local {
 			case "si":
 				if !inSI {
-					continue
+					return nil
 				}
 				inSI = false
 				s := unescapeOOXML(si)
@@ -674,6 +653,10 @@ func (wb *workbook) readShared(part string) error {
 				}
 			}
 		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	wb.shared = sharedStrings{text: text.String(), ends: ends}
 	return nil

@@ -13,7 +13,6 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -526,45 +525,7 @@ func BenchmarkReadXLSX100k(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	st, _ := os.Stat(path)
-	b.SetBytes(st.Size())
-	var peak uint64
-	var cpu time.Duration
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		runtime.GC()
-		stop := peakHeap()
-		c0 := cpuTime()
-		f, err := os.Open(path)
-		if err != nil {
-			b.Fatal(err)
-		}
-		rd, err := importer.NewReader(f, importer.Options{FileName: "big.xlsx", Location: time.FixedZone("CST", 8*3600)})
-		if err != nil {
-			b.Fatal(err)
-		}
-		n := 0
-		for {
-			_, err := rd.Next()
-			if errors.Is(err, io.EOF) {
-				break
-			}
-			if err != nil {
-				b.Fatal(err)
-			}
-			n++
-		}
-		f.Close()
-		cpu += cpuTime() - c0
-		peak = max(peak, stop())
-		if st := rd.Stats(); n != rows || st.Totals != 1 || st.Title != 1 {
-			b.Fatalf("read %d rows, stats %+v", n, st)
-		}
-	}
-	b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
-	b.ReportMetric(float64(st.Size())/1e6, "file-MB")
-	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
-	b.ReportMetric(cpu.Seconds()/float64(b.N), "cpu-s")
+	benchmarkRead(b, path, "big.xlsx", rows)
 }
 
 // TestXLSXDetailSheet: a cover sheet and a summary sheet before the detail sheet, as portals
