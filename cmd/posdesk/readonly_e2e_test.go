@@ -29,8 +29,9 @@ type roShop struct {
 	home string // the reader's home (log file, exported files); writable by the reader
 }
 
-// newROShop makes a database with staff (owner 王芳, PIN 902715), two ledger records and an
-// incident (with the slip record it adds), in a folder every user may enter.
+// newROShop makes a database with staff (owner 王芳, PIN 902715), two ledger records, an
+// incident (with the slip record it adds) and the sample POS export and settlement statement, in
+// a folder every user may enter.
 func newROShop(t *testing.T) *roShop {
 	bin := ledgerBinary(t)
 	base := t.TempDir()
@@ -50,6 +51,13 @@ func newROShop(t *testing.T) *roShop {
 	s.seed("transaction", "add", "--amount", "12.50", "--user", "王芳")
 	s.seed("transaction", "add", "--amount", "58.00", "--user", "王芳")
 	s.seed("incident", "add", "--kind", "no_response", "--amount", "58.00", "--user", "王芳")
+	for kind, name := range map[string]string{"pos": "pos_export_en.csv", "settlement": "settlement_gbk.csv"} {
+		sample, err := filepath.Abs(filepath.Join("..", "..", "testdata", "samples", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.seed("import", "--kind", kind, sample, "--user", "王芳")
+	}
 	return s
 }
 
@@ -129,9 +137,9 @@ func TestReadOnlyDatabaseE2E(t *testing.T) {
 			files, sum := s.state()
 			notice := strings.Replace(c.notice, "%s", s.db, 1)
 
-			out, stderr, code := s.read("C", "transactions", "--json")
+			out, stderr, code := s.read("C", "transactions", "--json", "--limit", "1000")
 			var records []map[string]any
-			if code != 0 || json.Unmarshal([]byte(out), &records) != nil || len(records) != 3 { // two sales and the incident's slip
+			if code != 0 || json.Unmarshal([]byte(out), &records) != nil || len(records) != 124 { // two sales, the incident's slip and the POS export's 121
 				t.Errorf("transactions: exit %d, %d records\n%s%s", code, len(records), out, stderr)
 			}
 			if !strings.Contains(stderr, notice) {
@@ -154,6 +162,13 @@ func TestReadOnlyDatabaseE2E(t *testing.T) {
 				if st, err := os.Stat(filepath.Join(s.home, f)); err != nil || st.Size() == 0 {
 					t.Errorf("%s not written: %v", f, err)
 				}
+			}
+
+			// reconcile stores its results: read-only, it lists what it finds, unnumbered.
+			out, stderr, code = s.read("C", "reconcile")
+			if code != 0 || !strings.Contains(out, "\n  -      2026-") || !strings.Contains(out, "were not saved: the database is read-only") ||
+				strings.Contains(out, "from-exception") || !strings.Contains(stderr, notice) {
+				t.Errorf("reconcile: exit %d\n%s%s", code, out, stderr)
 			}
 
 			refusal := strings.Replace(c.refusal, "%s", s.db, 1)

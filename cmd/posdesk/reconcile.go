@@ -1,9 +1,12 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"flag"
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -117,16 +120,29 @@ func runReconcile(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := e.DB.CreateReconciliation(ctx, run); err != nil {
-		return err
-	}
-	received, err := receiveRefundCredits(e)
-	if err != nil {
-		return err
-	}
-	exceptions, _, err := e.DB.FindExceptions(ctx, posdesk.ExceptionFilter{Open: !*reconcileFlags.all})
-	if err != nil {
-		return err
+	var received []reconcile.RefundCredit
+	var exceptions []*posdesk.Exception
+	if e.DB.ReadOnly {
+		// Nothing can be saved (the notice after the output says why): list what this run
+		// found, without numbers, in the order the stored list has.
+		exceptions = run.Exceptions
+		rank := map[posdesk.ExceptionKind]int{}
+		for i, k := range posdesk.ExceptionKinds {
+			rank[k] = i
+		}
+		slices.SortStableFunc(exceptions, func(a, b *posdesk.Exception) int {
+			return cmp.Or(cmp.Compare(rank[a.Kind], rank[b.Kind]), cmp.Compare(a.Date.String(), b.Date.String()))
+		})
+	} else {
+		if err := e.DB.CreateReconciliation(ctx, run); err != nil {
+			return err
+		}
+		if received, err = receiveRefundCredits(e); err != nil {
+			return err
+		}
+		if exceptions, _, err = e.DB.FindExceptions(ctx, posdesk.ExceptionFilter{Open: !*reconcileFlags.all}); err != nil {
+			return err
+		}
 	}
 	if e.JSON {
 		out := reconcileJSON{RefundsReceived: []int64{}, Ledger: sum.Ledger, Settlement: sum.Settlement, Bank: sum.Bank, ExactMatches: sum.ExactMatches,
@@ -182,9 +198,17 @@ func runReconcile(e *env, args []string) error {
 		if rrn == "" {
 			rrn = "-"
 		}
-		fmt.Fprintf(e.Stdout, "  #%-5d %s  %-12s  %s -> %s%s\n         %s\n", x.ID, x.Date.String(), rrn, amountCell(x.Expected), amountCell(x.Actual), state, x.Reason)
+		num := "#" + strconv.FormatInt(x.ID, 10)
+		if x.ID == 0 {
+			num = "-" // not saved: the database is read-only
+		}
+		fmt.Fprintf(e.Stdout, "  %-6s %s  %-12s  %s -> %s%s\n         %s\n", num, x.Date.String(), rrn, amountCell(x.Expected), amountCell(x.Actual), state, x.Reason)
 	}
 	fmt.Fprintln(e.Stdout)
+	if e.DB.ReadOnly {
+		fmt.Fprintln(e.Stdout, i18n.T("These exceptions were not saved: the database is read-only. Open a copy you can write to, then run posdesk reconcile again to number them and open incidents."))
+		return nil
+	}
 	fmt.Fprintln(e.Stdout, i18n.T("Open an incident from an exception with: posdesk incident from-exception ID"))
 	return nil
 }
