@@ -55,7 +55,7 @@ func (r PacketRequest) equal(o PacketRequest) bool {
 }
 
 func init() {
-	RegisterIncidentTool(IncidentTool{ID: "packet", Title: "Build evidence pack…", Icon: theme.IconNameDocumentPrint, Order: 10,
+	RegisterIncidentTool(IncidentTool{ID: "packet", Title: "Build evidence packet…", Icon: theme.IconNameDocumentPrint, Order: 10,
 		Visible: func(d *IncidentDetail) bool {
 			return d.w.Services.Packets != nil && d.w.Can(posdesk.ActBuildPacket) && d.inc != nil
 		},
@@ -80,7 +80,7 @@ type packetExhibit struct {
 	include bool
 }
 
-// PacketDialog is the "Build evidence pack" dialog of an incident: addressee, preset, language,
+// PacketDialog is the "Build evidence packet" dialog of an incident: addressee, preset, language,
 // the exhibits and their order, grayscale; a live page and size meter against the preset; a
 // preview of the built pages; save, open in the PDF viewer, with progress and cancel while it
 // builds. Saving or opening records the packet's SHA-256 on the incident.
@@ -129,7 +129,7 @@ type PacketDialog struct {
 	dlg     *dialog.CustomDialog
 }
 
-// OpenPacketDialog shows the "Build evidence pack" dialog for inc with its attachments atts
+// OpenPacketDialog shows the "Build evidence packet" dialog for inc with its attachments atts
 // (as FindAttachments lists them); onDone runs after a packet's SHA-256 was recorded.
 func OpenPacketDialog(w *Window, inc *posdesk.Incident, atts []*posdesk.Attachment, onDone func()) *PacketDialog {
 	p := NewPacketDialog(w, inc, atts, onDone)

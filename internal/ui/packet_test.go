@@ -147,7 +147,7 @@ func TestPacketButtonOnlyForThoseWhoMayBuildPacks(t *testing.T) {
 		w, q := newTestWindow(t, s, &posdesk.User{Name: "x", Role: c.role})
 		d := NewIncidentDetail(w, f.inc.ID, nil)
 		q.drain()
-		b := findButton(d.tools.Objects, "Build evidence pack…")
+		b := findButton(d.tools.Objects, "Build evidence packet…")
 		if got := b != nil; got != c.want {
 			t.Errorf("%s (service %v): button shown %v, want %v", c.role, c.svc, got, c.want)
 		}
