@@ -17,7 +17,9 @@ import (
 // the driver, for every text value, a C allocation, a name lookup and two calls that take the
 // connection's mutex (bind, then unbind after the step): for a million 17-column settlement
 // lines that was 1.7 s of the 3.9 s spent writing, and the rest of the time went to running
-// 8,000 statements. A virtual-table column costs one copy.
+// 8,000 statements. A virtual-table column costs a copy into C memory and SQLite's own copy,
+// without the lookups and the mutex (measured alone: 3.8 s to write a million rows bound, 2.0 s
+// through the feed).
 //
 // The rows come from a producing goroutine in chunks (a flat []any, cols values per row);
 // the virtual table is read on the writer's goroutine while the producer prepares the next
