@@ -39,20 +39,7 @@ func TestEveryMessageTranslated(t *testing.T) {
 	root := filepath.Join("..", "..")
 	var missing []string
 	fset := token.NewFileSet()
-	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() && (d.Name() == "testdata" || strings.HasPrefix(d.Name(), ".")) && path != root {
-			return filepath.SkipDir
-		}
-		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
-			return nil
-		}
-		f, err := parser.ParseFile(fset, path, nil, 0)
-		if err != nil {
-			return err
-		}
+	err := eachGoFile(root, fset, func(f *ast.File) {
 		pkg := f.Name.Name
 		ast.Inspect(f, func(n ast.Node) bool {
 			call, ok := n.(*ast.CallExpr)
@@ -87,7 +74,6 @@ func TestEveryMessageTranslated(t *testing.T) {
 			}
 			return true
 		})
-		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -232,8 +218,23 @@ func TestEveryEntryUsed(t *testing.T) {
 // files under root.
 func goLiterals(root string) (map[string]bool, error) {
 	lits := map[string]bool{}
-	fset := token.NewFileSet()
-	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+	err := eachGoFile(root, token.NewFileSet(), func(f *ast.File) {
+		ast.Inspect(f, func(n ast.Node) bool {
+			if e, ok := n.(ast.Expr); ok {
+				if s, ok := constString(e); ok {
+					lits[s] = true
+				}
+			}
+			return true
+		})
+	})
+	return lits, err
+}
+
+// eachGoFile parses every non-test Go file under root (testdata and dot folders left out) and
+// calls fn with it.
+func eachGoFile(root string, fset *token.FileSet, fn func(*ast.File)) error {
+	return filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
@@ -247,17 +248,9 @@ func goLiterals(root string) (map[string]bool, error) {
 		if err != nil {
 			return err
 		}
-		ast.Inspect(f, func(n ast.Node) bool {
-			if e, ok := n.(ast.Expr); ok {
-				if s, ok := constString(e); ok {
-					lits[s] = true
-				}
-			}
-			return true
-		})
+		fn(f)
 		return nil
 	})
-	return lits, err
 }
 
 // constString evaluates a string literal or a + of them ("a " + "b").
