@@ -113,7 +113,8 @@ func (db *DB) CreateTransactionsFrom(ctx context.Context, src posdesk.Source, ge
 	cacheSize = size
 
 	res := BulkResult{FirstID: maxID + 1}
-	chunks, pool := make(chan feedChunk, 4), make(chunkPool, 8)
+	chunks, pool := make(chan feedChunk, 4), newChunkPool(8, bulkRows, len(bulkColumns))
+	defer pool.close() // after the preparing goroutine has stopped (the next deferred call waits for it)
 	stop := make(chan struct{})
 	var prepErr error // set by the preparing goroutine before it closes chunks
 	go func() {
@@ -191,18 +192,14 @@ var bulkRebuilds atomic.Int64
 // prepareBulk masks, validates and numbers the records of seq and sends them to the writer in
 // chunks of bulkRows, reusing the chunks pool hands back. It stops early, returning nil, when
 // stop is closed.
-func prepareBulk(tx *Tx, src posdesk.Source, seq iter.Seq[*posdesk.Transaction], next int64, chunks chan<- feedChunk, pool chunkPool, stop <-chan struct{}) error {
+func prepareBulk(tx *Tx, src posdesk.Source, seq iter.Seq[*posdesk.Transaction], next int64, chunks chan<- feedChunk, pool *chunkPool, stop <-chan struct{}) error {
 	actor := posdesk.ActorName(tx.ctx)
-	args := make([]any, 0, bulkRows*len(bulkColumns))
-	rows := 0
+	c := pool.get()
+	var args []any
 	send := func() bool {
 		select {
-		case chunks <- feedChunk{args: args, rows: rows}:
-			if c, ok := pool.get(); ok {
-				args, rows = c.args, 0
-			} else {
-				args, rows = make([]any, 0, bulkRows*len(bulkColumns)), 0
-			}
+		case chunks <- c:
+			c = pool.get()
 			return true
 		case <-stop:
 			return false
@@ -235,13 +232,18 @@ func prepareBulk(tx *Tx, src posdesk.Source, seq iter.Seq[*posdesk.Transaction],
 		if t.CreatedBy == "" {
 			t.CreatedBy = actor
 		}
-		args = bulkArgs(args, t)
-		rows++
-		if rows == bulkRows && !send() {
+		args = bulkArgs(args[:0], t)
+		for _, v := range args {
+			if err := c.value(v); err != nil {
+				return err
+			}
+		}
+		c.rows++
+		if c.rows == bulkRows && !send() {
 			return nil
 		}
 	}
-	if rows > 0 {
+	if c.rows > 0 {
 		send()
 	}
 	return nil

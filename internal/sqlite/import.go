@@ -160,6 +160,11 @@ func noteRowError(batch *posdesk.ImportBatch, err error) bool {
 	return true
 }
 
+// appendFingerprint appends a hex SHA-256 fingerprint to c as a 32-byte blob.
+func appendFingerprint(c *feedChunk, fp string, line int) error {
+	return fingerprintBytes(c.blob(32), fp, line)
+}
+
 // fingerprintBytes decodes a hex SHA-256 fingerprint into dst (32 bytes).
 func fingerprintBytes(dst []byte, fp string, line int) error {
 	if len(fp) != 64 {
@@ -181,36 +186,6 @@ func (c dateCache) get(d posdesk.Date) string {
 		c[d] = s
 	}
 	return s
-}
-
-// boxer reuses the interface values of cells that repeat (merchant, terminal, batch, kind,
-// dates), so a million rows do not box a million copies of the same few strings. Each column
-// remembers its last value, which the next row usually repeats, before asking the map.
-type boxer struct {
-	last [8]struct {
-		s string
-		v any
-	}
-	m map[string]any
-}
-
-func (b *boxer) box(col int, s string) any {
-	l := &b.last[col]
-	if l.v != nil && l.s == s {
-		return l.v
-	}
-	v, ok := b.m[s]
-	if !ok {
-		v = s
-		if b.m == nil {
-			b.m = map[string]any{}
-		}
-		if len(b.m) < 4096 {
-			b.m[s] = v
-		}
-	}
-	l.s, l.v = s, v
-	return v
 }
 
 // bulkTable describes a statement table for the bulk import path.
@@ -243,7 +218,7 @@ const bulkDropIndexesAfter = 20000
 // SELECT per segment), with the producer (reading and parsing the file) on its own goroutine.
 // produce must stop and return when stop is closed. It returns how many rows were stored and
 // how many were duplicates, and the table's highest id before them.
-func bulkImport(tx *Tx, t bulkTable, batchID int64, produce func(chunks chan<- feedChunk, pool chunkPool, stop <-chan struct{}) error) (stored, dups int, existing int64, err error) {
+func bulkImport(tx *Tx, t bulkTable, batchID int64, produce func(chunks chan<- feedChunk, pool *chunkPool, stop <-chan struct{}) error) (stored, dups int, existing int64, err error) {
 	ctx := tx.ctx
 	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM `+t.name).Scan(&existing); err != nil {
 		return 0, 0, 0, dbError(err)
@@ -259,7 +234,8 @@ func bulkImport(tx *Tx, t bulkTable, batchID int64, produce func(chunks chan<- f
 		return 0, 0, 0, dbError(err)
 	}
 	defer tx.ExecContext(context.WithoutCancel(ctx), `PRAGMA cache_size = `+strconv.FormatInt(cacheSize, 10))
-	chunks, pool := make(chan feedChunk, 8), make(chunkPool, 16)
+	chunks, pool := make(chan feedChunk, 8), newChunkPool(16, importRows, len(t.columns))
+	defer pool.close() // after the producer has stopped (the next deferred call waits for it)
 	stop := make(chan struct{})
 	var prodErr error
 	go func() {
@@ -398,31 +374,22 @@ func dropTableIndexes(tx *Tx, table string) ([]string, error) {
 	return append([]string{}, creates...), nil
 }
 
-// produceRows runs the iterator seq, turning each value into a row's arguments with add (which
-// returns them and the row's currency) and sending full chunks; row errors are noted on batch. It
-// returns the first other error. Chunks come from pool when it has one.
-func produceRows[T any](ctx context.Context, seq iter.Seq2[T, error], batch *posdesk.ImportBatch, cols int,
-	add func(args []any, fp []byte, v T) ([]any, string, error), chunks chan<- feedChunk, pool chunkPool, stop <-chan struct{}) error {
-	newChunk := func() ([]any, []byte) {
-		if c, ok := pool.get(); ok {
-			return c.args, c.buf[:cap(c.buf)]
-		}
-		return make([]any, 0, importRows*cols), make([]byte, importRows*32)
-	}
-	args, arena := newChunk()
-	rows := 0
-	currency := ""
+// produceRows runs the iterator seq, appending each value as a row of the chunk with add (which
+// returns the row's currency) and sending full chunks; row errors are noted on batch. It returns
+// the first other error. Chunks come from pool.
+func produceRows[T any](ctx context.Context, seq iter.Seq2[T, error], batch *posdesk.ImportBatch,
+	add func(c *feedChunk, v T) (string, error), chunks chan<- feedChunk, pool *chunkPool, stop <-chan struct{}) error {
+	c := pool.get()
 	send := func() bool {
-		if rows == 0 {
+		if c.rows == 0 {
 			return true
 		}
 		select {
-		case chunks <- feedChunk{args: args, rows: rows, currency: currency, buf: arena}:
+		case chunks <- c:
 		case <-stop:
 			return false
 		}
-		args, arena = newChunk()
-		rows = 0
+		c = pool.get()
 		return true
 	}
 	n := 0
@@ -438,22 +405,22 @@ func produceRows[T any](ctx context.Context, seq iter.Seq2[T, error], batch *pos
 			}
 			return err
 		}
-		fp := arena[rows*32 : rows*32+32]
-		var cur string
-		args, cur, err = add(args, fp, v)
+		cells, buf := c.mark()
+		cur, err := add(&c, v)
 		if err != nil {
+			c.truncate(cells, buf)
 			if noteRowError(batch, err) {
 				continue
 			}
 			return err
 		}
-		if currency == "" {
-			currency = cur
-		} else if cur != currency {
-			return posdesk.Errorf(posdesk.EINVALID, "The file mixes currencies (%s and %s); import each currency separately.", currency, cur)
+		if c.currency == "" {
+			c.currency = cur
+		} else if cur != c.currency {
+			return posdesk.Errorf(posdesk.EINVALID, "The file mixes currencies (%s and %s); import each currency separately.", c.currency, cur)
 		}
-		rows++
-		if rows == importRows && !send() {
+		c.rows++
+		if c.rows == importRows && !send() {
 			return nil
 		}
 	}
@@ -468,16 +435,16 @@ func (db *DB) CreateSettlementImport(ctx context.Context, batch *posdesk.ImportB
 		return err
 	}
 	defer tx.Rollback()
-	dates, boxes := dateCache{}, &boxer{}
-	add := func(args []any, fp []byte, s *posdesk.SettlementLine) ([]any, string, error) {
-		if err := fingerprintBytes(fp, s.Fingerprint, s.Line); err != nil {
-			return args, "", err
+	dates := dateCache{}
+	add := func(c *feedChunk, s *posdesk.SettlementLine) (string, error) {
+		if err := appendFingerprint(c, s.Fingerprint, s.Line); err != nil {
+			return "", err
 		}
 		if !s.Kind.Valid() {
-			return args, "", posdesk.RowError{Line: s.Line, Field: "kind", Err: posdesk.Invalid("kind", "Kind %q is not one of: sale, void, refund, reversal, preauth, preauth_completion.", string(s.Kind))}
+			return "", posdesk.RowError{Line: s.Line, Field: "kind", Err: posdesk.Invalid("kind", "Kind %q is not one of: sale, void, refund, reversal, preauth, preauth_completion.", string(s.Kind))}
 		}
 		if s.Time.IsZero() {
-			return args, "", posdesk.RowError{Line: s.Line, Field: "time", Err: posdesk.Invalid("time", "Enter the date and time of the transaction.")}
+			return "", posdesk.RowError{Line: s.Line, Field: "time", Err: posdesk.Invalid("time", "Enter the date and time of the transaction.")}
 		}
 		settle := s.SettleDate
 		if settle.IsZero() {
@@ -487,13 +454,19 @@ func (db *DB) CreateSettlementImport(ctx context.Context, batch *posdesk.ImportB
 		if err != nil {
 			card = posdesk.MaskText(s.Card)
 		}
-		return append(args, fp, boxes.box(0, merchantID(s.MerchantID)), boxes.box(1, posdesk.MaskText(s.TerminalID)), boxes.box(2, posdesk.MaskText(s.Batch)),
-			posdesk.MaskText(s.Trace), posdesk.MaskText(s.RRN), posdesk.MaskText(s.AuthCode), card, boxes.box(3, posdesk.MaskText(s.CardType)),
-			boxes.box(4, posdesk.MaskText(s.Issuer)), boxes.box(5, string(s.Kind)), s.Amount.Minor(), s.Fee.Minor(), s.Net.Minor(), s.Time.Unix(),
-			boxes.box(6, dates.get(settle)), int64(s.Line)), currencyOf(s.Amount), nil
+		for _, v := range [...]string{merchantID(s.MerchantID), posdesk.MaskText(s.TerminalID), posdesk.MaskText(s.Batch), posdesk.MaskText(s.Trace),
+			posdesk.MaskText(s.RRN), posdesk.MaskText(s.AuthCode), card, posdesk.MaskText(s.CardType), posdesk.MaskText(s.Issuer), string(s.Kind)} {
+			c.text(v)
+		}
+		for _, v := range [...]int64{s.Amount.Minor(), s.Fee.Minor(), s.Net.Minor(), s.Time.Unix()} {
+			c.int(v)
+		}
+		c.text(dates.get(settle))
+		c.int(int64(s.Line))
+		return currencyOf(s.Amount), nil
 	}
-	stored, dups, after, err := bulkImport(tx, settlementTable, batch.ID, func(chunks chan<- feedChunk, pool chunkPool, stop <-chan struct{}) error {
-		return produceRows(ctx, lines, batch, len(settlementTable.columns), add, chunks, pool, stop)
+	stored, dups, after, err := bulkImport(tx, settlementTable, batch.ID, func(chunks chan<- feedChunk, pool *chunkPool, stop <-chan struct{}) error {
+		return produceRows(ctx, lines, batch, add, chunks, pool, stop)
 	})
 	if err != nil {
 		return err
@@ -525,22 +498,27 @@ func (db *DB) CreateBankImport(ctx context.Context, batch *posdesk.ImportBatch, 
 		return err
 	}
 	defer tx.Rollback()
-	add := func(args []any, fp []byte, b *posdesk.BankLine) ([]any, string, error) {
-		if err := fingerprintBytes(fp, b.Fingerprint, b.Line); err != nil {
-			return args, "", err
+	add := func(c *feedChunk, b *posdesk.BankLine) (string, error) {
+		if err := appendFingerprint(c, b.Fingerprint, b.Line); err != nil {
+			return "", err
 		}
 		if b.Date.IsZero() {
-			return args, "", posdesk.RowError{Line: b.Line, Field: "date", Err: posdesk.Invalid("date", "Date is empty; every row needs the transaction date.")}
+			return "", posdesk.RowError{Line: b.Line, Field: "date", Err: posdesk.Invalid("date", "Date is empty; every row needs the transaction date.")}
 		}
 		cur := currencyOf(b.Credit)
 		if b.Credit.IsZero() && b.Debit.Currency != "" {
 			cur = b.Debit.Currency
 		}
-		return append(args, fp, b.Date.String(), posdesk.MaskText(b.Description), posdesk.MaskText(b.Counterparty),
-			b.Credit.Minor(), b.Debit.Minor(), b.Balance.Minor(), int64(b.Line)), cur, nil
+		c.text(b.Date.String())
+		c.text(posdesk.MaskText(b.Description))
+		c.text(posdesk.MaskText(b.Counterparty))
+		for _, v := range [...]int64{b.Credit.Minor(), b.Debit.Minor(), b.Balance.Minor(), int64(b.Line)} {
+			c.int(v)
+		}
+		return cur, nil
 	}
-	stored, dups, after, err := bulkImport(tx, bankTable, batch.ID, func(chunks chan<- feedChunk, pool chunkPool, stop <-chan struct{}) error {
-		return produceRows(ctx, lines, batch, len(bankTable.columns), add, chunks, pool, stop)
+	stored, dups, after, err := bulkImport(tx, bankTable, batch.ID, func(chunks chan<- feedChunk, pool *chunkPool, stop <-chan struct{}) error {
+		return produceRows(ctx, lines, batch, add, chunks, pool, stop)
 	})
 	if err != nil {
 		return err
