@@ -23,7 +23,9 @@ var WriteWait = 60 * time.Second
 // beginImmediate starts a write transaction on w, asking again while SQLite reports the write
 // lock busy, until WriteWait has passed or ctx ends. With _txlock=immediate the lock is taken
 // at BEGIN, before anything is read or written, so asking again is always safe.
-func beginImmediate(ctx context.Context, w *sql.DB) (*sql.Tx, error) {
+func beginImmediate(ctx context.Context, w interface {
+	BeginTx(context.Context, *sql.TxOptions) (*sql.Tx, error)
+}) (*sql.Tx, error) {
 	deadline := time.Now().Add(WriteWait)
 	for {
 		t0 := time.Now()
