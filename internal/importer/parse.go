@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/posdesk/posdesk/internal/posdesk"
 	"github.com/shopspring/decimal"
@@ -434,15 +436,28 @@ func normDigits(s string) string {
 // cleanCell trims a cell and removes what spreadsheets add to keep text as text: ="000123",
 // a leading apostrophe, surrounding tabs.
 func cleanCell(s string) string {
-	if n := len(s); n > 0 && s[0] > ' ' && s[n-1] > ' ' && s[0] != '=' && s[0] != '\'' && s[0] != '`' && s[0] < 0x80 && s[n-1] < 0x80 {
-		return s // nothing to trim (fast path)
+	if n := len(s); n > 0 && s[0] > ' ' && s[n-1] > ' ' && s[0] != '=' && s[0] != '\'' && s[0] != '`' {
+		// Nothing to trim when neither end is a space (Unicode's, which include U+3000) or the
+		// first is a byte order mark (fast path; most cells, Chinese ones too).
+		first, last := rune(s[0]), rune(s[n-1])
+		if first >= utf8.RuneSelf {
+			first, _ = utf8.DecodeRuneInString(s)
+		}
+		if last >= utf8.RuneSelf {
+			last, _ = utf8.DecodeLastRuneInString(s)
+		}
+		if !unicode.IsSpace(first) && !unicode.IsSpace(last) && first != '\ufeff' {
+			return s
+		}
 	}
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return s
 	}
 	if strings.HasPrefix(s, "\ufeff") {
-		s = strings.TrimSpace(s[3:])
+		if s = strings.TrimSpace(s[3:]); s == "" {
+			return s
+		}
 	}
 	if strings.HasPrefix(s, "=\"") && strings.HasSuffix(s, "\"") && len(s) >= 3 {
 		s = s[2 : len(s)-1]
