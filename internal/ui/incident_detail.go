@@ -47,10 +47,16 @@ type IncidentDetail struct {
 
 	// StatusButtons are the status moves on screen, by target status.
 	StatusButtons map[posdesk.IncidentStatus]*widget.Button
+	// UnlinkButtons are the "Unlink…" buttons of the linked records, by record ID, and
+	// LinkButton is "Link a ledger record…" (nil when the user may not change the incident).
+	UnlinkButtons map[int64]*widget.Button
+	LinkButton    *widget.Button
 	// Dialogs opened last, for tests.
 	statusDlg  *statusDialog
 	contactDlg *contactForm
 	editDlg    *editIncidentForm
+	linkDlg    *linkRecordDialog
+	unlinkDlg  dialog.Dialog
 }
 
 // NewIncidentDetail builds the detail of incident id and starts loading it; onBack returns to
@@ -164,17 +170,7 @@ func (d *IncidentDetail) render() {
 	fact("What happened", inc.Story, widget.MediumImportance)
 	d.facts.Refresh()
 
-	d.txs.RemoveAll()
-	for _, t := range inc.Transactions {
-		var ids []string
-		for _, p := range [][2]string{{"terminal", t.Terminal}, {"trace", t.Trace}, {"RRN", t.RRN}, {"auth", t.AuthCode}, {"card", t.Card}} {
-			if p[1] != "" {
-				ids = append(ids, i18n.T(p[0])+" "+p[1])
-			}
-		}
-		line := fmt.Sprintf("#%d  %s  %s  %s", t.ID, FormatLocalTime(t.Time, loc), t.Amount.Display(), i18n.T(t.Status.Title()))
-		d.txs.Add(&widget.Label{Text: line + "\n" + strings.Join(ids, "  "), Wrapping: fyne.TextWrapWord})
-	}
+	d.renderLinks()
 
 	d.check.RemoveAll()
 	if inc.Active() {

@@ -53,7 +53,8 @@ func newFakeIncidents() *fakeIncidents {
 			inc := f.incs[i]
 			if (flt.Status != "" && skip != "status" && inc.Status != flt.Status) || (flt.Active && skip != "status" && !inc.Active()) ||
 				(flt.Kind != "" && skip != "kind" && inc.Kind != flt.Kind) || (flt.Cause != "" && skip != "cause" && inc.Cause != flt.Cause) ||
-				(!flt.OverdueOn.IsZero() && !inc.Overdue(flt.OverdueOn)) {
+				(!flt.OverdueOn.IsZero() && !inc.Overdue(flt.OverdueOn)) ||
+				(flt.TransactionID != 0 && !slices.ContainsFunc(inc.Transactions, func(t *posdesk.Transaction) bool { return t.ID == flt.TransactionID })) {
 				continue
 			}
 			out = append(out, inc)

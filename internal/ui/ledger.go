@@ -105,9 +105,10 @@ type Ledger struct {
 	actions         *fyne.Container // the buttons the user may use
 	content         fyne.CanvasObject
 
-	form         *txForm          // the form opened last
-	voidDlg      *voidDialog      // the void confirmation opened last
-	incidentForm *LogIncidentForm // the Log incident form opened last from a record
+	form         *txForm                  // the form opened last
+	voidDlg      *voidDialog              // the void confirmation opened last
+	incidentForm *LogIncidentForm         // the Log incident form opened last from a record
+	existingDlg  *existingIncidentsDialog // the "already has an incident" dialog opened last
 }
 
 // NewLedger builds the ledger screen for w and starts loading the first page.
@@ -458,10 +459,11 @@ func (l *Ledger) selectRow(row int) {
 }
 
 // onLogIncident opens the Log incident form for the selected record: the incident is linked
-// to it instead of creating a second record of the same payment.
+// to it instead of creating a second record of the same payment. When the record already has
+// open incidents, a dialog names them first (see checkExistingIncidents).
 func (l *Ledger) onLogIncident() {
 	if t := l.selectedTx(); t != nil && !t.Voided() && l.w.Services.Incidents != nil {
-		l.incidentForm = OpenLogIncidentFor(l.w, t)
+		l.checkExistingIncidents(t)
 	}
 }
 

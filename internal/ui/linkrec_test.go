@@ -40,6 +40,7 @@ func TestLedgerLogsIncidentForSelectedPayment(t *testing.T) {
 		t.Fatalf("selected %+v, button disabled %v; want the failed record with the button enabled", rec, l.logIncident.Disabled())
 	}
 	test.Tap(l.logIncident)
+	q.drain() // the look-up of incidents already linked to the record
 	f := l.incidentForm
 	if f == nil || f.Payment() != rec {
 		t.Fatal("the button opened no Log incident form for the selected record")
@@ -161,6 +162,7 @@ func TestLogIncidentForPaymentInDatabase(t *testing.T) {
 	l := ledgerOf(t, w, q)
 	l.table.Select(widget.TableCellID{Row: 0, Col: colAmount})
 	test.Tap(l.logIncident)
+	q.drain()
 	f := l.incidentForm
 	test.Tap(f.save)
 	q.drain()
