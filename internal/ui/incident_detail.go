@@ -56,7 +56,7 @@ type IncidentDetail struct {
 	contactDlg *contactForm
 	editDlg    *editIncidentForm
 	linkDlg    *linkRecordDialog
-	unlinkDlg  dialog.Dialog
+	unlinkDlg  *unlinkDialog
 }
 
 // NewIncidentDetail builds the detail of incident id and starts loading it; onBack returns to

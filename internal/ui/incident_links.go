@@ -70,22 +70,47 @@ func (d *IncidentDetail) renderLinks() {
 	}
 }
 
-// ConfirmUnlink asks before unlinking ledger record t from the incident; yes unlinks it.
-func (d *IncidentDetail) ConfirmUnlink(t *posdesk.Transaction) {
-	msg := i18n.T("Unlink ledger record #%[1]d (%[2]s) from %[3]s? The record stays in the ledger, and the timeline notes the change.",
-		t.ID, t.Amount.Display(), d.inc.Number)
-	d.unlinkDlg = dialog.NewConfirm(i18n.T("Unlink ledger record"), msg, func(ok bool) {
-		if ok {
-			d.Unlink(t.ID)
-		}
-	}, d.w)
-	d.w.ShowDialog(d.unlinkDlg)
+// unlinkDialog asks before a ledger record is unlinked from the incident.
+type unlinkDialog struct {
+	d       *IncidentDetail
+	t       *posdesk.Transaction
+	errLine *widget.Label
+	confirm *widget.Button
+	cancel  *widget.Button
+	dlg     *dialog.CustomDialog
 }
 
-// Unlink unlinks ledger record txID through UpdateIncident, as `posdesk incident edit --unlink`
-// does, and shows the incident again; a refusal shows in a dialog.
-func (d *IncidentDetail) Unlink(txID int64) {
-	d.updateLinks(posdesk.IncidentUpdate{Unlink: []int64{txID}}, nil)
+// ConfirmUnlink asks before unlinking ledger record t from the incident; "Unlink" unlinks it.
+func (d *IncidentDetail) ConfirmUnlink(t *posdesk.Transaction) {
+	u := &unlinkDialog{d: d, t: t, errLine: errorLabel()}
+	msg := i18n.T("Unlink ledger record #%[1]d (%[2]s) from %[3]s? The record stays in the ledger, and the timeline notes the change.",
+		t.ID, t.Amount.Display(), d.inc.Number)
+	u.confirm = &widget.Button{Text: i18n.T("Unlink"), Importance: widget.DangerImportance, OnTapped: u.Confirm}
+	u.cancel = &widget.Button{Text: i18n.T("Cancel"), OnTapped: func() { u.dlg.Hide() }}
+	u.dlg = dialog.NewCustomWithoutButtons(i18n.T("Unlink ledger record"),
+		container.NewVBox(&widget.Label{Text: msg, Wrapping: fyne.TextWrapWord}, u.errLine), d.w)
+	u.dlg.SetButtons([]fyne.CanvasObject{u.cancel, u.confirm})
+	u.dlg.Resize(fyne.NewSize(560, 0))
+	d.unlinkDlg = u
+	d.w.ShowDialog(u.dlg)
+}
+
+// Confirm unlinks the record through UpdateIncident, as `posdesk incident edit --unlink` does;
+// the dialog closes, or shows why storage refused.
+func (u *unlinkDialog) Confirm() {
+	if u.confirm.Disabled() {
+		return
+	}
+	u.confirm.Disable()
+	setError(u.errLine, "")
+	u.d.updateLinks(posdesk.IncidentUpdate{Unlink: []int64{u.t.ID}}, func(err error) {
+		u.confirm.Enable()
+		if err != nil {
+			setError(u.errLine, i18n.Message(err))
+			return
+		}
+		u.dlg.Hide()
+	})
 }
 
 // updateLinks sends upd off the UI goroutine, then reloads the incident. The error goes to done,
