@@ -11,6 +11,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/posdesk/posdesk/internal/i18n"
 	"github.com/posdesk/posdesk/internal/posdesk"
@@ -212,5 +213,103 @@ func TestIncidentLinkActionsFollowRights(t *testing.T) {
 		if inc, err := ro.FindIncidentByID(x.ctx, x.inc.ID); err != nil || len(inc.Transactions) != 1 {
 			t.Errorf("%s: the read-only store links %d records (%v)", lang, len(inc.Transactions), err)
 		}
+	}
+}
+
+// TestLedgerWarnsOfOpenIncident: "Log incident for this payment…" on a record with an open
+// incident names it and offers to open it, to log a new one anyway, or to cancel; a record whose
+// only incident is resolved goes straight to the form.
+func TestLedgerWarnsOfOpenIncident(t *testing.T) {
+	ledger, incs := newFakeLedger(20), newFakeIncidents()
+	open := incs.add(posdesk.IncidentChargedButFailed, posdesk.IncidentContacting, 5)
+	done := incs.add(posdesk.IncidentNoResponse, posdesk.IncidentResolved, 5)
+	open.Transactions[0].ID = ledger.rows[9].ID
+	done.Transactions[0].ID = ledger.rows[3].ID
+	w, q := newTestWindow(t, Services{Transactions: ledger.svc, Incidents: incs.svc, Intake: testIntake}, owner)
+	l := ledgerOf(t, w, q)
+	ask := func(row int) *existingIncidentsDialog {
+		t.Helper()
+		l.incidentForm, l.existingDlg = nil, nil
+		l.table.Select(widget.TableCellID{Row: row, Col: colAmount})
+		test.Tap(l.logIncident)
+		q.drain()
+		return l.existingDlg
+	}
+
+	if x := ask(3); x != nil || l.incidentForm == nil || l.incidentForm.Payment() != ledger.rows[3] {
+		t.Fatalf("a record with only a resolved incident: warning %v, form %v", x != nil, l.incidentForm != nil)
+	}
+	l.incidentForm.dlg.Hide()
+
+	x := ask(9)
+	if x == nil || l.incidentForm != nil {
+		t.Fatalf("a record with an open incident: warning %v, form %v", x != nil, l.incidentForm != nil)
+	}
+	text := strings.Join(x.Text(), "\n")
+	for _, want := range []string{fmt.Sprintf("#%d", ledger.rows[9].ID), open.Number, KindLabel(open.Kind), "Contacting"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the warning %q does not name %q", text, want)
+		}
+	}
+	if strings.Contains(text, done.Number) || len(x.OpenButtons) != 1 || x.OpenButtons[open.ID] == nil {
+		t.Errorf("the warning offers %d incidents: %q", len(x.OpenButtons), text)
+	}
+	test.Tap(x.Cancel)
+	if l.incidentForm != nil || len(w.Canvas().Overlays().List()) != 0 {
+		t.Error("Cancel left a form or dialog open")
+	}
+
+	x = ask(9)
+	test.Tap(x.LogAnyway)
+	if f := l.incidentForm; f == nil || f.Payment() != ledger.rows[9] {
+		t.Fatal("Log a new incident anyway opened no form for the record")
+	}
+	l.incidentForm.dlg.Hide()
+
+	x = ask(9)
+	test.Tap(x.OpenButtons[open.ID])
+	q.drain()
+	s, ok := w.Built(incidentsSectionID).(*IncidentsScreen)
+	if !ok || w.Current() != incidentsSectionID || s.Detail() == nil || s.Detail().Incident() == nil || s.Detail().Incident().ID != open.ID {
+		t.Fatalf("Open %s did not show the incident (section %q)", open.Number, w.Current())
+	}
+	if l.incidentForm != nil {
+		t.Error("opening the incident also opened the Log incident form")
+	}
+}
+
+// TestLedgerWarnsOfIncidentInDatabase: after an incident is logged for a payment through the
+// ledger, logging again for it warns with that incident's number (the store's filter by record).
+func TestLedgerWarnsOfIncidentInDatabase(t *testing.T) {
+	x := newLinkDB(t)
+	w, q := newTestWindow(t, Services{Transactions: x.db, Incidents: x.db, Intake: testIntake}, owner)
+	l := ledgerOf(t, w, q)
+	row := func(id int64) int {
+		for i := 0; i < l.cache.rows(); i++ {
+			if r, _ := l.cache.row(i); r != nil && r.ID == id {
+				return i
+			}
+		}
+		t.Fatalf("record %d not in the ledger", id)
+		return -1
+	}
+	l.table.Select(widget.TableCellID{Row: row(x.second.ID), Col: colAmount})
+	test.Tap(l.logIncident)
+	q.drain()
+	if l.existingDlg != nil || l.incidentForm == nil {
+		t.Fatal("a record without incidents warned or opened no form")
+	}
+	l.incidentForm.ChooseKind(posdesk.IncidentDuplicateCharge) // an approved sale suggests no kind
+	test.Tap(l.incidentForm.save)
+	q.drain()
+	logged := l.incidentForm.Logged
+	if logged == nil {
+		t.Fatal("the incident was not logged")
+	}
+	l.incidentForm = nil
+	test.Tap(l.logIncident)
+	q.drain()
+	if l.existingDlg == nil || l.incidentForm != nil || !strings.Contains(strings.Join(l.existingDlg.Text(), "\n"), logged.Number) {
+		t.Fatalf("logging again for record %d: warning %v, form %v", x.second.ID, l.existingDlg != nil, l.incidentForm != nil)
 	}
 }
