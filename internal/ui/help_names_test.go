@@ -104,6 +104,7 @@ func TestHelpSaysApprovedAsTheLedgerDoes(t *testing.T) {
 		}
 	}
 }
+
 // NUMBER --kind KIND`): the command is one of cmd/posdesk's and takes each --flag given.
 func TestHelpCommandsExist(t *testing.T) {
 	commands, common, err := posdeskCommands(filepath.Join("..", "..", "cmd", "posdesk"))
