@@ -78,8 +78,6 @@ func TestHelpNamesWhatTheProgramShows(t *testing.T) {
 	}
 }
 
-// TestHelpCommandsExist checks each command line a help page quotes (`posdesk incident edit
-
 // TestHelpSaysApprovedAsTheLedgerDoes: the ledger shows an approved payment's status as 成功
 // (zh-Hans catalog, "Approved"), so the Chinese help pages call an approved payment and its slip
 // that too, never 已批准.
@@ -105,6 +103,7 @@ func TestHelpSaysApprovedAsTheLedgerDoes(t *testing.T) {
 	}
 }
 
+// TestHelpCommandsExist checks each command line a help page quotes (`posdesk incident edit
 // NUMBER --kind KIND`): the command is one of cmd/posdesk's and takes each --flag given.
 func TestHelpCommandsExist(t *testing.T) {
 	commands, common, err := posdeskCommands(filepath.Join("..", "..", "cmd", "posdesk"))
