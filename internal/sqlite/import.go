@@ -383,7 +383,10 @@ func dropTableIndexes(tx *Tx, table string) ([]string, error) {
 
 // produceRows runs the iterator seq, appending each value as a row of the chunk with add (which
 // returns the row's currency) and sending full chunks; row errors are noted on batch. It returns
-// the first other error. Chunks come from pool.
+// the first other error. Chunks come from pool. seq runs on a goroutine of its own (aheadSeq):
+// parsing the file's lines and turning them into cells take about the same time, and the
+// writer needs less, so on two cores the three together finish sooner than when one goroutine
+// does the first two (a million settlement lines: 2.0 s of CPU on that one goroutine).
 func produceRows[T any](ctx context.Context, seq iter.Seq2[T, error], batch *posdesk.ImportBatch,
 	add func(c *feedChunk, v T) (string, error), chunks chan<- feedChunk, pool *chunkPool, stop <-chan struct{}) error {
 	c := pool.get()
@@ -400,7 +403,7 @@ func produceRows[T any](ctx context.Context, seq iter.Seq2[T, error], batch *pos
 		return true
 	}
 	n := 0
-	for v, err := range seq {
+	for v, err := range aheadSeq(seq, importRows) {
 		if n++; n&0xfff == 0 {
 			if err := ctx.Err(); err != nil {
 				return dbError(err)
@@ -433,6 +436,61 @@ func produceRows[T any](ctx context.Context, seq iter.Seq2[T, error], batch *pos
 	}
 	send()
 	return nil
+}
+
+// aheadSeq runs seq on a goroutine of its own and yields its pairs in order, handed over in
+// batches of n. Breaking out of the loop stops seq and waits for the goroutine to end.
+func aheadSeq[T any](seq iter.Seq2[T, error], n int) iter.Seq2[T, error] {
+	type item struct {
+		v   T
+		err error
+	}
+	return func(yield func(T, error) bool) {
+		batches, free, quit := make(chan []item, 4), make(chan []item, 4), make(chan struct{})
+		go func() {
+			defer close(batches)
+			b := make([]item, 0, n)
+			hand := func() bool {
+				select {
+				case batches <- b:
+				case <-quit:
+					return false
+				}
+				select {
+				case b = <-free:
+					b = b[:0]
+				default:
+					b = make([]item, 0, n)
+				}
+				return true
+			}
+			for v, err := range seq {
+				if b = append(b, item{v, err}); len(b) == n && !hand() {
+					return
+				}
+			}
+			if len(b) > 0 {
+				hand()
+			}
+		}()
+		defer func() {
+			close(quit)
+			for range batches {
+			}
+		}()
+		for b := range batches {
+			for _, it := range b {
+				if !yield(it.v, it.err) {
+					return
+				}
+			}
+			clear(b) // the values are the caller's now
+			select {
+			case free <- b:
+			default:
+			}
+		}
+	}
 }
 
 // CreateSettlementImport stores a settlement statement's lines as one batch.
