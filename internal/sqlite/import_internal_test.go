@@ -58,3 +58,40 @@ func TestUncheckedImportRestoresForeignKeys(t *testing.T) {
 	}
 	checked("after a refused import")
 }
+
+// TestAheadSeq: the pairs come in order, errors included, and breaking out of the loop stops
+// the iterator before aheadSeq returns.
+func TestAheadSeq(t *testing.T) {
+	stopped := false
+	seq := func(yield func(int, error) bool) {
+		defer func() { stopped = true }()
+		for i := range 1000 {
+			var err error
+			if i%10 == 3 {
+				err = fmt.Errorf("line %d", i)
+			}
+			if !yield(i, err) {
+				return
+			}
+		}
+	}
+	want := 0
+	for v, err := range aheadSeq(seq, 7) {
+		if v != want || (err != nil) != (v%10 == 3) {
+			t.Fatalf("got %d, %v; want %d", v, err, want)
+		}
+		if want++; want == 500 {
+			break
+		}
+	}
+	if !stopped {
+		t.Error("the iterator was still running after the loop ended")
+	}
+	n := 0
+	for range aheadSeq(seq, 64) {
+		n++
+	}
+	if n != 1000 {
+		t.Errorf("%d pairs, want 1000", n)
+	}
+}
