@@ -22,7 +22,7 @@ func TestUncheckedImportRestoresForeignKeys(t *testing.T) {
 	defer db.Close()
 	ctx := posdesk.NewContextWithUser(context.Background(), &posdesk.User{ID: 1, Name: "owner", Role: posdesk.RoleOwner})
 	line := func(i int, currency string) *posdesk.SettlementLine {
-		return &posdesk.SettlementLine{Line: i + 2, Fingerprint: fmt.Sprintf("%064x", i+1), Kind: posdesk.KindSale,
+		return &posdesk.SettlementLine{Line: i + 2, Fingerprint: posdesk.Fingerprint{byte(i + 1)}, Kind: posdesk.KindSale,
 			Time: time.Date(2026, 11, 20, 10, i, 0, 0, time.UTC), Amount: posdesk.NewMoney(int64(100*(i+1)), currency)}
 	}
 	lines := func(currencies ...string) iter.Seq2[*posdesk.SettlementLine, error] {
