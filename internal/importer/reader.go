@@ -919,12 +919,11 @@ func (r *Reader) parsePOS(rec []string, line int) (*Record, error) {
 // fingerprint returns the hex SHA-256 of the normalised row b plus the number of identical rows
 // seen before it in this file, so that identical legitimate rows keep distinct fingerprints and a
 // re-import of the same file yields the same ones.
-func (r *Reader) fingerprint(b []byte) string {
+func (r *Reader) fingerprint(b []byte) posdesk.Fingerprint {
 	n := r.seen.add(maphash.Bytes(r.seed, b))
 	b = binary.AppendUvarint(append(b, 0x1e), uint64(n))
 	r.fp = b
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:])
+	return sha256.Sum256(b)
 }
 
 // occurrences counts how often each 64-bit row hash was seen: an open-addressing table of the

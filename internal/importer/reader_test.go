@@ -502,7 +502,7 @@ func TestFingerprints(t *testing.T) {
 		}
 		var out []string
 		for _, r := range recs {
-			out = append(out, r.Settlement.Fingerprint)
+			out = append(out, r.Settlement.Fingerprint.String())
 		}
 		return out
 	}

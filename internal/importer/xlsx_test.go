@@ -99,11 +99,11 @@ func readAllErr(r io.Reader, opts importer.Options) ([]*importer.Record, []posde
 func fingerprint(r *importer.Record) string {
 	switch {
 	case r.Settlement != nil:
-		return r.Settlement.Fingerprint
+		return r.Settlement.Fingerprint.String()
 	case r.Bank != nil:
-		return r.Bank.Fingerprint
+		return r.Bank.Fingerprint.String()
 	case r.POS != nil:
-		return r.POS.Fingerprint
+		return r.POS.Fingerprint.String()
 	}
 	return ""
 }

@@ -2,6 +2,7 @@ package posdesk
 
 import (
 	"context"
+	"encoding/hex"
 	"iter"
 	"strconv"
 	"time"
@@ -56,16 +57,30 @@ type SettlementLine struct {
 	Time       time.Time // when the transaction happened, as a UTC instant
 	SettleDate Date      // the settlement (clearing) date
 
-	Line        int    // line number in the source file (1-based)
-	Fingerprint string // hex SHA-256 of the normalised row plus its occurrence index in the file
+	Line        int         // line number in the source file (1-based)
+	Fingerprint Fingerprint // of the normalised row plus its occurrence index in the file
 }
+
+// Fingerprint is the SHA-256 of an imported row, normalised, plus its occurrence index in the
+// file: two identical sales in one file differ by the index, and importing the file again
+// gives the same fingerprints. The zero value is no fingerprint.
+type Fingerprint [32]byte
+
+// String returns f in lower-case hex.
+func (f Fingerprint) String() string { return hex.EncodeToString(f[:]) }
+
+// MarshalText writes f in hex, as String does (JSON, the audit log).
+func (f Fingerprint) MarshalText() ([]byte, error) { return []byte(f.String()), nil }
+
+// IsZero reports whether f is unset.
+func (f Fingerprint) IsZero() bool { return f == Fingerprint{} }
 
 // POSLine is a ledger transaction read from a row of a POS export, with the row's line number and
 // fingerprint for de-duplication.
 type POSLine struct {
 	Tx          *Transaction
-	Line        int    // line number in the source file (1-based)
-	Fingerprint string // hex SHA-256 of the normalised row plus its occurrence index in the file
+	Line        int         // line number in the source file (1-based)
+	Fingerprint Fingerprint // of the normalised row plus its occurrence index in the file
 }
 
 // BankLine is one row of the shop's bank account statement.
@@ -80,8 +95,8 @@ type BankLine struct {
 	Debit        Money  // money out (支出金额); zero when none
 	Balance      Money  // balance after the line (余额); zero when the statement has none
 
-	Line        int    // line number in the source file (1-based)
-	Fingerprint string // hex SHA-256 of the normalised row plus its occurrence index in the file
+	Line        int         // line number in the source file (1-based)
+	Fingerprint Fingerprint // of the normalised row plus its occurrence index in the file
 }
 
 // ImportBatch is one imported file. Its rows can be undone together: an undone batch stays on

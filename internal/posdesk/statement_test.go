@@ -1,6 +1,7 @@
 package posdesk_test
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -50,5 +51,21 @@ func TestExceptionKindValid(t *testing.T) {
 	}
 	if posdesk.ExceptionKind("other").Valid() {
 		t.Error("unknown kind reported valid")
+	}
+}
+
+// TestFingerprintText: a fingerprint reads as 64 lower-case hex digits, in JSON too.
+func TestFingerprintText(t *testing.T) {
+	f := posdesk.Fingerprint{0xab, 1}
+	want := "ab01" + strings.Repeat("0", 60)
+	if got := f.String(); got != want {
+		t.Errorf("String() = %q, want %q", got, want)
+	}
+	b, err := json.Marshal(struct{ F posdesk.Fingerprint }{f})
+	if err != nil || string(b) != `{"F":"`+want+`"}` {
+		t.Errorf("JSON %s, %v", b, err)
+	}
+	if f.IsZero() || !(posdesk.Fingerprint{}).IsZero() {
+		t.Error("IsZero is wrong")
 	}
 }

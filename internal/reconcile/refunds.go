@@ -16,7 +16,7 @@ type RefundCredit struct {
 
 // RefundCreditKey returns the mark a receipt's note carries when it was recorded from a bank
 // statement line, so the same line never pays twice, across runs and re-imports.
-func RefundCreditKey(l *posdesk.BankLine) string { return "bank-line:" + l.Fingerprint }
+func RefundCreditKey(l *posdesk.BankLine) string { return "bank-line:" + l.Fingerprint.String() }
 
 // RefundCredits finds the bank statement credits that pay open refund follow-ups owed by the
 // acquirer (direction acquirer_to_shop): a credit booked on or after the day the follow-up

@@ -22,7 +22,7 @@ func TestUncheckedImportRestoresForeignKeys(t *testing.T) {
 	defer db.Close()
 	ctx := posdesk.NewContextWithUser(context.Background(), &posdesk.User{ID: 1, Name: "owner", Role: posdesk.RoleOwner})
 	line := func(i int, currency string) *posdesk.SettlementLine {
-		return &posdesk.SettlementLine{Line: i + 2, Fingerprint: fmt.Sprintf("%064x", i+1), Kind: posdesk.KindSale,
+		return &posdesk.SettlementLine{Line: i + 2, Fingerprint: posdesk.Fingerprint{byte(i + 1)}, Kind: posdesk.KindSale,
 			Time: time.Date(2026, 11, 20, 10, i, 0, 0, time.UTC), Amount: posdesk.NewMoney(int64(100*(i+1)), currency)}
 	}
 	lines := func(currencies ...string) iter.Seq2[*posdesk.SettlementLine, error] {
@@ -57,4 +57,41 @@ func TestUncheckedImportRestoresForeignKeys(t *testing.T) {
 		t.Fatal("a file mixing currencies was imported")
 	}
 	checked("after a refused import")
+}
+
+// TestAheadSeq: the pairs come in order, errors included, and breaking out of the loop stops
+// the iterator before aheadSeq returns.
+func TestAheadSeq(t *testing.T) {
+	stopped := false
+	seq := func(yield func(int, error) bool) {
+		defer func() { stopped = true }()
+		for i := range 1000 {
+			var err error
+			if i%10 == 3 {
+				err = fmt.Errorf("line %d", i)
+			}
+			if !yield(i, err) {
+				return
+			}
+		}
+	}
+	want := 0
+	for v, err := range aheadSeq(seq, 7) {
+		if v != want || (err != nil) != (v%10 == 3) {
+			t.Fatalf("got %d, %v; want %d", v, err, want)
+		}
+		if want++; want == 500 {
+			break
+		}
+	}
+	if !stopped {
+		t.Error("the iterator was still running after the loop ended")
+	}
+	n := 0
+	for range aheadSeq(seq, 64) {
+		n++
+	}
+	if n != 1000 {
+		t.Errorf("%d pairs, want 1000", n)
+	}
 }

@@ -78,6 +78,31 @@ func TestHelpNamesWhatTheProgramShows(t *testing.T) {
 	}
 }
 
+// TestHelpSaysApprovedAsTheLedgerDoes: the ledger shows an approved payment's status as 成功
+// (zh-Hans catalog, "Approved"), so the Chinese help pages call an approved payment and its slip
+// that too, never 已批准.
+func TestHelpSaysApprovedAsTheLedgerDoes(t *testing.T) {
+	cat, _, err := i18n.Load(assets.Catalogs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := cat[i18n.Chinese]["Approved"]; got != "成功" {
+		t.Fatalf("the ledger's Approved is %q; update this test and the help pages together", got)
+	}
+	for _, k := range posdesk.IncidentKinds {
+		page := "help/" + string(i18n.Chinese) + "/" + string(k) + ".md"
+		b, err := fs.ReadFile(assets.Help, page)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for n, line := range strings.Split(string(b), "\n") {
+			if strings.Contains(line, "已批准") {
+				t.Errorf("%s:%d says 已批准; the ledger says 成功: %s", page, n+1, line)
+			}
+		}
+	}
+}
+
 // TestHelpCommandsExist checks each command line a help page quotes (`posdesk incident edit
 // NUMBER --kind KIND`): the command is one of cmd/posdesk's and takes each --flag given.
 func TestHelpCommandsExist(t *testing.T) {
