@@ -450,6 +450,11 @@ func cleanCell(s string) string {
 			return s
 		}
 	}
+	return cleanCellFully(s)
+}
+
+// cleanCellFully is cleanCell without its fast path (TestCleanCellFastPath compares the two).
+func cleanCellFully(s string) string {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return s

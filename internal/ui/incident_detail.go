@@ -283,21 +283,27 @@ func (d *IncidentDetail) onMove(t posdesk.Transition) {
 	d.setStatus(posdesk.StatusChange{To: t.To}, nil)
 }
 
+// changed ends a change made off the UI goroutine: its error goes to done, or to a dialog, and
+// the incident is read again after a change that worked. Call it from any goroutine.
+func (d *IncidentDetail) changed(err error, done func(error)) {
+	fyne.Do(func() {
+		if done != nil {
+			done(err)
+		} else if err != nil {
+			d.w.ShowError(err)
+		}
+		if err == nil {
+			d.Reload()
+		}
+	})
+}
+
 // setStatus asks the service for the change; errors go to errLine, or to a dialog.
 func (d *IncidentDetail) setStatus(ch posdesk.StatusChange, done func(error)) {
 	ctx, id := d.w.Ctx(), d.id
 	d.w.Async(func() {
 		_, err := d.svc.SetIncidentStatus(ctx, id, ch)
-		fyne.Do(func() {
-			if done != nil {
-				done(err)
-			} else if err != nil {
-				d.w.ShowError(err)
-			}
-			if err == nil {
-				d.Reload()
-			}
-		})
+		d.changed(err, done)
 	})
 }
 
@@ -438,16 +444,7 @@ func (d *IncidentDetail) AttachFile(name string, r io.ReadCloser, done func(erro
 		if err == nil {
 			err = d.svc.AddAttachment(ctx, id, a)
 		}
-		fyne.Do(func() {
-			if done != nil {
-				done(err)
-			} else if err != nil {
-				d.w.ShowError(err)
-			}
-			if err == nil {
-				d.Reload()
-			}
-		})
+		d.changed(err, done)
 	})
 }
 

@@ -119,16 +119,7 @@ func (d *IncidentDetail) updateLinks(upd posdesk.IncidentUpdate, done func(error
 	ctx, id, svc := d.w.Ctx(), d.id, d.svc
 	d.w.Async(func() {
 		_, err := svc.UpdateIncident(ctx, id, upd)
-		fyne.Do(func() {
-			if done != nil {
-				done(err)
-			} else if err != nil {
-				d.w.ShowError(err)
-			}
-			if err == nil {
-				d.Reload()
-			}
-		})
+		d.changed(err, done)
 	})
 }
 
