@@ -139,7 +139,7 @@ var incidentStories = map[posdesk.IncidentKind][]string{
 		"Customer was charged twice: first attempt said failed, second approved.",
 	},
 	posdesk.IncidentPostingFailure: {
-		"这笔在结算单里找不到，银行卡确实扣款成功了，签购单在。",
+		"这笔在对账单里找不到，银行卡确实扣款成功了，签购单在。",
 		"Approved at the till, missing from the acquirer's settlement for that day.",
 	},
 	posdesk.IncidentWrongAmount: {
@@ -296,7 +296,7 @@ func contactSummary(r *rand.Rand, kind posdesk.IncidentKind) string {
 	case posdesk.IncidentCustomerRefund:
 		return "已告知顾客退款会原路返回，3-7个工作日到账。"
 	case posdesk.IncidentPostingFailure:
-		return "收单机构让我们提供签购单和结算单截图，会核查当天批次。"
+		return "收单机构让我们提供签购单和对账单截图，会核查当天批次。"
 	}
 	return pick(r, []string{
 		"客服说单边账一般3-7个工作日自动退回，已登记工单。",
