@@ -300,10 +300,10 @@ func init() {
 	m.FxCreate = cFunc(feedConnect)
 	m.FxConnect = cFunc(feedConnect)
 	m.FxBestIndex = cFunc(feedBestIndex)
-	m.FxDisconnect = cFunc(feedDisconnect)
-	m.FxDestroy = cFunc(feedDisconnect)
+	m.FxDisconnect = cFunc(feedFree)
+	m.FxDestroy = cFunc(feedFree)
 	m.FxOpen = cFunc(feedOpen)
-	m.FxClose = cFunc(feedClose)
+	m.FxClose = cFunc(feedFree)
 	m.FxFilter = cFunc(feedFilter)
 	m.FxNext = cFunc(feedNext)
 	m.FxEof = cFunc(feedEOF)
@@ -358,9 +358,10 @@ func feedBestIndex(tls *libc.TLS, pVtab, pInfo uintptr) int32 {
 	return sqlite3.SQLITE_OK
 }
 
-// feedDisconnect is xDisconnect and xDestroy: the feed itself belongs to the Go side.
-func feedDisconnect(tls *libc.TLS, pVtab uintptr) int32 {
-	sqlite3.Xsqlite3_free(tls, pVtab)
+// feedFree is xDisconnect, xDestroy and xClose: it frees the sqlite3_vtab or the
+// sqlite3_vtab_cursor feedConnect or feedOpen allocated. The feed itself belongs to the Go side.
+func feedFree(tls *libc.TLS, p uintptr) int32 {
+	sqlite3.Xsqlite3_free(tls, p)
 	return sqlite3.SQLITE_OK
 }
 
@@ -371,11 +372,6 @@ func feedOpen(tls *libc.TLS, pVtab, ppCursor uintptr) int32 {
 	}
 	*at[feedCursor](p) = feedCursor{slot: at[feedVtab](pVtab).slot}
 	*at[uintptr](ppCursor) = p
-	return sqlite3.SQLITE_OK
-}
-
-func feedClose(tls *libc.TLS, pCursor uintptr) int32 {
-	sqlite3.Xsqlite3_free(tls, pCursor)
 	return sqlite3.SQLITE_OK
 }
 

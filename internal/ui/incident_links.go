@@ -22,18 +22,25 @@ const linkSearchLimit = 20
 
 // txLine is a ledger record in two lines: number, time, amount and status, then its identifiers.
 func txLine(t *posdesk.Transaction, loc *time.Location) string {
-	var ids []string
-	for _, p := range [][2]string{{"terminal", t.Terminal}, {"trace", t.Trace}, {"RRN", t.RRN}, {"auth", t.AuthCode}, {"card", t.Card}} {
-		if p[1] != "" {
-			ids = append(ids, i18n.T(p[0])+" "+p[1])
-		}
-	}
+	ids := labelled([2]string{"terminal", t.Terminal}, [2]string{"trace", t.Trace}, [2]string{"RRN", t.RRN}, [2]string{"auth", t.AuthCode}, [2]string{"card", t.Card})
 	status := i18n.T(t.Status.Title())
 	if t.Voided() {
 		status = i18n.T("Voided")
 	}
 	line := fmt.Sprintf("#%d  %s  %s  %s", t.ID, FormatLocalTime(t.Time, loc), t.Amount.Display(), status)
 	return line + "\n" + strings.Join(ids, "  ")
+}
+
+// labelled returns "label value" for each pair whose value is not empty, the label translated:
+// a ledger record's identifiers ("terminal 61000872", "RRN 261120913375").
+func labelled(pairs ...[2]string) []string {
+	var out []string
+	for _, p := range pairs {
+		if p[1] != "" {
+			out = append(out, i18n.T(p[0])+" "+p[1])
+		}
+	}
+	return out
 }
 
 // renderLinks lists the incident's ledger records, each with "Unlink…" for those who may edit

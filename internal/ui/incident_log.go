@@ -134,11 +134,7 @@ func (f *LogIncidentForm) paymentSummary() string {
 	t := f.payment
 	parts := []string{i18n.T("#%[1]d: %[2]s at %[3]s", t.ID, t.Amount.Display(), t.Time.In(f.w.Location).Format(dateTimeLayout)),
 		i18n.T(t.Status.Title())}
-	for _, p := range [][2]string{{"terminal", t.Terminal}, {"trace", t.Trace}, {"RRN", t.RRN}, {"card", t.Card}} {
-		if p[1] != "" {
-			parts = append(parts, i18n.T(p[0])+" "+p[1])
-		}
-	}
+	parts = append(parts, labelled([2]string{"terminal", t.Terminal}, [2]string{"trace", t.Trace}, [2]string{"RRN", t.RRN}, [2]string{"card", t.Card})...)
 	return strings.Join(parts, i18n.T(", "))
 }
 
